@@ -5,7 +5,7 @@
  *
  *   node bench/hpack/index.js [--rounds N] [--quick]
  *
- * Inputs: /work/shared/data/hpack-test-case (override with HPACK_TEST_CASE=dir).
+ * Inputs: ../shared/data/hpack-test-case beside the checkout (override with HPACK_TEST_CASE=dir).
  * - decode: the nghttp2 wire encodings of the 32 stories, and the raw-data
  *   stories as encoded by rx-http2 (every library decodes the same bytes);
  * - encode: the raw-data stories (each library with its own contexts).
@@ -31,7 +31,7 @@ const quick = args.includes('--quick');
 const roundsArg = args.indexOf('--rounds');
 const ROUNDS = roundsArg >= 0 ? Number(args[roundsArg + 1]) : quick ? 5 : 15;
 const WARMUP = quick ? 3 : 8;
-const DATA = process.env.HPACK_TEST_CASE || '/work/shared/data/hpack-test-case';
+const DATA = process.env.HPACK_TEST_CASE || path.join(__dirname, '..', '..', '..', 'shared', 'data', 'hpack-test-case');
 
 function loadStories(dir) {
   return fs
@@ -158,7 +158,7 @@ function row(title, headers, fns) {
   const rates = {};
   for (const [name, fn] of Object.entries(fns)) rates[name] = headers / measure(fn);
   const best = Math.max(rates['hpack.js'], rates.hpack);
-  const cells = Object.values(rates).map((r) => `${(r / 1e6).toFixed(2).padStart(8)}`);
+  const cells = Object.values(rates).map((r) => `${(r / 1e6).toFixed(2).padStart(10)}`);
   console.log(`${title.padEnd(34)}${cells.join('')}${(rates['rx-http2'] / best).toFixed(2).padStart(9)}x`);
   return rates['rx-http2'] / best;
 }
@@ -166,7 +166,7 @@ function row(title, headers, fns) {
 check();
 const bytes = (stories) => stories.reduce((n, s) => n + s.reduce((m, b) => m + b.length, 0), 0);
 console.log(`node ${process.version}; ${ROUNDS} rounds after ${WARMUP} warm-up, median; M headers/s`);
-console.log(`${''.padEnd(34)}${'rx-http2'.padStart(8)}${'hpack.js'.padStart(8)}${'hpack'.padStart(8)}${'ratio'.padStart(10)}`);
+console.log(`${''.padEnd(34)}${'rx-http2'.padStart(10)}${'hpack.js'.padStart(10)}${'hpack'.padStart(10)}${'ratio'.padStart(10)}`);
 const r1 = row(`decode nghttp2 wire (${nghttp2Headers} h)`, nghttp2Headers, {
   'rx-http2': () => decoders['rx-http2'](nghttp2),
   'hpack.js': () => decoders['hpack.js'](nghttp2),

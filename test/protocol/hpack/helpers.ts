@@ -4,7 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { HpackEncoder, HpackReader } from '../../../src/protocol/hpack';
 
 /** Where the hpack-test-case corpus lives (https://github.com/http2jp/hpack-test-case). */
-export const TEST_CASE_DIR = process.env.HPACK_TEST_CASE ?? '/work/shared/data/hpack-test-case';
+// shared/ sits beside the checkout (here and in CI's fresh clone).
+export const TEST_CASE_DIR =
+  process.env.HPACK_TEST_CASE ?? path.join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'hpack-test-case');
 
 /** Bytes from a hex string, ignoring whitespace. */
 export function hex(s: string): Uint8Array {
