@@ -118,9 +118,29 @@ export class FrameDecoder {
     this.limit = n;
   }
 
+  /**
+   * True while the client connection preface (§3.4) is still expected, i.e.
+   * `expectPreface` was set and not all 24 octets have arrived. The connection
+   * core uses it to run separate timeouts for the preface and for the first
+   * SETTINGS frame (SECURITY #18).
+   */
+  get awaitingPreface(): boolean {
+    return this.state === ST_PREFACE;
+  }
+
   /** True once a connection error was reported (or a sink threw): input is ignored from then on. */
   get dead(): boolean {
     return this.state === ST_DEAD;
+  }
+
+  /**
+   * True when every octet received so far belongs to a complete frame (or a
+   * completed preface): the byte stream may end here without losing part of
+   * a frame. False inside the preface, a frame header, a payload or a skipped
+   * frame.
+   */
+  get atFrameBoundary(): boolean {
+    return this.state === ST_DEAD || (this.state === ST_HEADER && this.headerFill === 0);
   }
 
   /** Octets currently held across `write` calls (partial header + partial frame), for memory accounting. */
