@@ -8,15 +8,20 @@ export const DEFAULT_MIN_DATA_FRAME = 1024;
 
 /**
  * The floor below which a DATA frame limited by the *stream* window is held
- * back: `min(minDataFrame, maxFrameSize, peerInitialWindowSize)`, at least 1.
+ * back: `min(minDataFrame, maxFrameSize, ⌊peerInitialWindowSize / 2⌋)`, at
+ * least 1.
  *
- * Why capped by the peer's SETTINGS_INITIAL_WINDOW_SIZE: a peer that credits
- * only what it consumed gives a stream back at most its initial window, so a
- * floor above it could wait forever (deadlock). A peer that advertises a tiny
- * initial window (e.g. 1) therefore does get tiny frames, one per credit it
- * sends: work stays proportional to its own frames and to bytes, with no
- * amplification. The core recomputes the floor when the peer's
- * SETTINGS_INITIAL_WINDOW_SIZE or SETTINGS_MAX_FRAME_SIZE changes.
+ * Why capped by half the peer's SETTINGS_INITIAL_WINDOW_SIZE: a peer that
+ * credits only what it consumed gives a stream back at most its initial
+ * window, and receivers batch WINDOW_UPDATEs until about half the window is
+ * owed (nghttp2, hyperium and {@link RecvWindow} use 1/2). Once the receiver
+ * has consumed everything, the sender may therefore be left with anything
+ * above W − ⌈W/2⌉ of credit and no update coming; a floor above ⌊W/2⌋ would
+ * then wait forever (deadlock). A peer that advertises a tiny initial window
+ * (e.g. 1) therefore does get tiny frames, one per credit it sends: work
+ * stays proportional to its own frames and to bytes, with no amplification.
+ * The core recomputes the floor when the peer's SETTINGS_INITIAL_WINDOW_SIZE
+ * or SETTINGS_MAX_FRAME_SIZE changes.
  */
 export function dataFrameFloor(
   peerInitialWindowSize: number,
@@ -25,7 +30,8 @@ export function dataFrameFloor(
 ): number {
   let floor = minDataFrame;
   if (maxFrameSize < floor) floor = maxFrameSize;
-  if (peerInitialWindowSize < floor) floor = peerInitialWindowSize;
+  const half = Math.floor(peerInitialWindowSize / 2);
+  if (half < floor) floor = half;
   return floor > 1 ? floor : 1;
 }
 

@@ -187,6 +187,17 @@ export class RecvWindow {
   }
 
   /**
+   * Announces owed credit if it has reached the threshold, as {@link consumed}
+   * would, without a read. The core calls it after applying a decrease of our
+   * SETTINGS_INITIAL_WINDOW_SIZE: the window may then be far below the new
+   * target while the consumer has already read everything, and with no read
+   * to come the peer would wait forever. Returns the increment, 0 if none.
+   */
+  update(): number {
+    return this.flushIfDue();
+  }
+
+  /**
    * Node's `http2session.setLocalWindowSize(windowSize)`: sets the target to the
    * total `size` (not a delta). Growing returns the increment to send now (the
    * peer gets `size − buffered` credit in total); shrinking sends nothing and

@@ -4,9 +4,11 @@ describe('DATA frame sizing', () => {
   const F = 16384;
   const floor = dataFrameFloor(65535, F);
 
-  test('floor = min(1024, max frame size, peer initial window), at least 1', () => {
+  test('floor = min(1024, max frame size, half the peer initial window), at least 1', () => {
     expect(floor).toBe(DEFAULT_MIN_DATA_FRAME);
-    expect(dataFrameFloor(100, F)).toBe(100);
+    expect(dataFrameFloor(100, F)).toBe(50);
+    expect(dataFrameFloor(2048, F)).toBe(1024);
+    expect(dataFrameFloor(2047, F)).toBe(1023);
     expect(dataFrameFloor(0, F)).toBe(1);
     expect(dataFrameFloor(65535, F, 4096)).toBe(4096);
   });
