@@ -12,3 +12,4 @@ export * from './hpack';
 export * from './streams';
 export * from './flow';
 export * from './semantics';
+export * from './connection';
