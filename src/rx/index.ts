@@ -1,7 +1,8 @@
 /**
- * The RxJS operators of rx-http2: each wraps one protocol piece (frame codec,
- * HPACK) or one I/O concern (write coalescing, timers, pull-based bodies) and
- * knows nothing of connection state.
+ * The RxJS layer of rx-http2: one operator per file, each wrapping one
+ * protocol piece (frame codec, HPACK) or one I/O concern (write coalescing,
+ * timers, pull-based bodies); the session pipeline that composes them around
+ * the sans-I/O connection core; and the reactive API built on it.
  * @packageDocumentation
  */
 export { decodeFrames, isFrameErrorNotice } from './decode-frames';
@@ -14,5 +15,22 @@ export { coalesceWrites } from './coalesce-writes';
 export { tapFrames } from './tap-frames';
 export type { FrameDirection, FrameTapEvent, TapFramesOptions } from './tap-frames';
 export { deadlineTicks } from './ticks';
+export { idleTimeout } from './idle-timeout';
 export { BodyIterable, bodyIterable } from './body-iterable';
 export type { BodyIterableOptions } from './body-iterable';
+export { demultiplex } from './demultiplex';
+export type { StreamChannel } from './demultiplex';
+export { flowControlledBody } from './flow-control';
+export type { BodyCredit } from './flow-control';
+export { connectionEventsTo } from './session-events';
+export type { SessionEvent, StreamEvent } from './session-events';
+export { SessionPipeline } from './session-pipeline';
+export type { SessionPipelineOptions, TappedFrame } from './session-pipeline';
+export { toFields, toHeaders } from './headers';
+export type { IncomingHeaders, OutgoingHeaders, OutgoingHeaderValue } from './headers';
+export { sendBody, BODY_HIGH_WATER } from './send-body';
+export type { Body, BodySink } from './send-body';
+export { RxSession } from './rx-session';
+export type { GoawayInfo, RxSessionOptions, SessionSettings, SessionState, SettingsSnapshot } from './rx-session';
+export { IncomingStream, PushedStream } from './rx-stream';
+export type { ResponseEvent, SendOptions, StreamClose } from './rx-stream';

@@ -1,0 +1,277 @@
+import { BehaviorSubject, filter, map, Observable, startWith, Subject, Subscription } from 'rxjs';
+import type { CoreStream } from '../protocol/connection';
+import { ErrorCode } from '../protocol/error-code';
+import type { H2Error } from '../protocol/h2-error';
+import { demultiplex, type StreamChannel } from './demultiplex';
+import { toFields, type OutgoingHeaders } from './headers';
+import { IncomingStream, OutgoingRequest, PushedStream, type ResponseEvent, type SendOptions } from './rx-stream';
+import type { Body } from './send-body';
+import type { SessionEvent } from './session-events';
+import { SessionPipeline, type SessionPipelineOptions, type TappedFrame } from './session-pipeline';
+
+/** The settings in force in one direction, by name (booleans as on the wire, 0 or 1). */
+export interface SettingsSnapshot {
+  headerTableSize: number;
+  enablePush: number;
+  maxConcurrentStreams: number;
+  initialWindowSize: number;
+  maxFrameSize: number;
+  maxHeaderListSize: number;
+  enableConnectProtocol: number;
+}
+
+/** Both directions' settings: ours once the peer acknowledged them, and the peer's. */
+export interface SessionSettings {
+  local: SettingsSnapshot;
+  remote: SettingsSnapshot;
+}
+
+/** A GOAWAY sent or received. */
+export interface GoawayInfo {
+  initiator: 'local' | 'remote';
+  code: number;
+  lastStreamId: number;
+  debugData: Uint8Array;
+}
+
+/** Options of an {@link RxSession}: the pipeline's, plus the origin requests default to. */
+export interface RxSessionOptions extends SessionPipelineOptions {
+  /** Client: `:scheme` and `:authority` for requests that don't give them. */
+  origin?: { scheme: string; authority: string };
+}
+
+/** Where a session is in its life. */
+export type SessionState = 'open' | 'closing' | 'closed';
+
+/**
+ * One HTTP/2 connection in the reactive API, client or server, over any byte
+ * stream. Made by `serve()` (server) or `connect()` (client); the transport
+ * drives {@link writes$}.
+ *
+ * Everything it reports is an Observable: {@link settings$} (current value
+ * first), {@link goaway$}, {@link state$} (current value first),
+ * {@link frames$} (when `tapFrames` is set), {@link errors$}, and the
+ * peer-initiated streams on {@link streams$} (server: requests; client:
+ * pushed responses).
+ */
+export class RxSession {
+  /** The pipeline around the sans-I/O core (for the transport and for inspection). */
+  readonly pipeline: SessionPipeline;
+  /** Settings in force, current value first, then every change. */
+  readonly settings$: Observable<SessionSettings>;
+  /** GOAWAY frames sent and received. */
+  readonly goaway$: Observable<GoawayInfo>;
+  /** `open` → `closing` (GOAWAY sent or received) → `closed`; current value first. */
+  readonly state$: Observable<SessionState>;
+  /** Connection errors (the session is closed after one). */
+  readonly errors$: Observable<H2Error>;
+  /** Every frame in and out, when the session was made with `tapFrames: true`. */
+  readonly frames$: Observable<TappedFrame>;
+  /** Streams the peer opened: requests (server), pushed responses (client). */
+  readonly streams$: Observable<IncomingStream>;
+  /** The bytes to write, one batch per scheduler turn: for the transport, subscribed once. */
+  readonly writes$: Observable<Uint8Array[]>;
+
+  private readonly settings: BehaviorSubject<SessionSettings>;
+  private readonly state: BehaviorSubject<SessionState>;
+  private readonly incoming = new Subject<IncomingStream>();
+  private readonly routing: Subscription;
+
+  /** Client: the scheme and authority requests default to. */
+  readonly origin: { scheme: string; authority: string };
+
+  constructor(input$: Observable<Uint8Array>, options: RxSessionOptions) {
+    this.pipeline = new SessionPipeline(input$, options);
+    this.origin = options.origin ?? { scheme: 'http', authority: 'localhost' };
+    const events$ = this.pipeline.events$;
+    const c = this.pipeline.connection;
+    this.settings = new BehaviorSubject<SessionSettings>(this.snapshot());
+    this.state = new BehaviorSubject<SessionState>('open');
+    this.settings$ = this.settings.asObservable();
+    this.state$ = this.state.asObservable();
+    this.goaway$ = events$.pipe(
+      filter((e): e is Extract<SessionEvent, { type: 'goaway' }> => e.type === 'goaway'),
+      map(({ initiator, code, lastStreamId, debugData }) => ({ initiator, code, lastStreamId, debugData })),
+    );
+    this.errors$ = events$.pipe(
+      filter((e): e is Extract<SessionEvent, { type: 'error' }> => e.type === 'error'),
+      map((e) => e.error),
+    );
+    this.frames$ = this.pipeline.frames$;
+    this.streams$ = this.incoming.asObservable();
+    this.routing = new Subscription();
+    this.routing.add(events$.pipe(demultiplex()).subscribe((channel) => this.route(channel)));
+    this.routing.add(
+      events$.subscribe({
+        next: (e) => {
+          if (e.type === 'remoteSettings' || e.type === 'localSettingsAcked') this.settings.next(this.snapshot());
+          else if (e.type === 'goaway' || e.type === 'error') this.setState(c.closed ? 'closed' : 'closing');
+        },
+        complete: () => this.end(),
+      }),
+    );
+    this.writes$ = new Observable<Uint8Array[]>((subscriber) => {
+      const s = this.pipeline.writes$.subscribe({
+        next: (batch) => subscriber.next(batch),
+        error: (e) => {
+          this.end();
+          subscriber.error(e);
+        },
+        complete: () => {
+          this.end();
+          subscriber.complete();
+        },
+      });
+      return () => s.unsubscribe();
+    });
+  }
+
+  /** `client` or `server`. */
+  get type(): 'client' | 'server' {
+    return this.pipeline.connection.role;
+  }
+
+  /**
+   * Sends a PING and emits the round-trip time in the scheduler's clock units
+   * (ms) when the ACK arrives, then completes. Errors if `maxOutstandingPings`
+   * are already in flight, or if the session closes first.
+   */
+  ping(payload?: Uint8Array): Observable<number> {
+    return new Observable<number>((subscriber) => {
+      const sent = payload ?? new Uint8Array(8);
+      const subscription = this.pipeline.events$.subscribe({
+        next: (e) => {
+          if (e.type === 'pingAck' && (payload === undefined || sameBytes(e.payload, sent))) {
+            subscriber.next(e.rtt);
+            subscriber.complete();
+          }
+        },
+        complete: () => subscriber.error(new Error('session closed before the PING was acknowledged')),
+      });
+      const ok = this.pipeline.command((c) => c.ping(payload));
+      if (!ok) subscriber.error(new Error('too many outstanding PINGs (maxOutstandingPings)'));
+      return () => subscription.unsubscribe();
+    });
+  }
+
+  /** Sends new SETTINGS (`[id, value]` pairs); they apply, and `settings$` emits, once acknowledged. */
+  changeSettings(entries: Array<[number, number]>): void {
+    this.pipeline.command((c) => c.settings(entries));
+  }
+
+  /**
+   * Graceful close: GOAWAY(NO_ERROR) now; streams already open finish, new
+   * ones are refused; `writes$` completes (and the transport closes) when the
+   * last stream is done.
+   */
+  close(code: number = ErrorCode.NO_ERROR): void {
+    this.pipeline.command((c) => c.goaway(code));
+    this.setState(this.pipeline.connection.closed ? 'closed' : 'closing');
+  }
+
+  /**
+   * Client: sends a request and emits its response as {@link ResponseEvent}s:
+   * informational (1xx) headers, the response headers, body chunks, trailers;
+   * then completes at the response's END_STREAM. Missing pseudo-headers are
+   * filled in: `:method` GET, `:path` `/`, `:scheme` and `:authority` from the
+   * session's origin. `body` may be bytes, a string, an async iterable
+   * (pulled as the server's window allows) or an Observable.
+   *
+   * Subscribing sends the request (each subscription is a new request);
+   * unsubscribing before the end cancels it (RST_STREAM CANCEL). A reset or a
+   * GOAWAY errors it with an `H2Error` of kind `reset`; the stream's
+   * `retryable` tells whether the server never processed it.
+   */
+  request(headers: OutgoingHeaders, body?: Body, options?: SendOptions): Observable<ResponseEvent> {
+    return new Observable<ResponseEvent>((subscriber) => {
+      const request = new OutgoingRequest(this, subscriber);
+      request.start(withRequestDefaults(toFields(headers), this.origin), body, options);
+      return () => request.cancel();
+    });
+  }
+
+  /** @internal Opens a request stream (client). */
+  openRequest(fields: Array<[string, string]>, endStream: boolean, request: OutgoingRequest): CoreStream {
+    return this.pipeline.command((c) => c.request(fields, { endStream, context: request }));
+  }
+
+  private route(channel: StreamChannel): void {
+    const owner = channel.stream.context;
+    if (owner instanceof OutgoingRequest) {
+      owner.attach(channel);
+      return;
+    }
+    if (owner instanceof PushedStream) {
+      channel.subscribe((e) => {
+        if (e.type === 'streamWritable' || e.type === 'streamClosed') owner.wake();
+      });
+      return;
+    }
+    // A stream the peer opened: its first event is the request's HEADERS
+    // (server) or the PUSH_PROMISE (client); the stream object is made then.
+    const first = channel.subscribe((e) => {
+      if (e.type !== 'headers' && e.type !== 'push') return;
+      first.unsubscribe();
+      const stream = new IncomingStream(this, e.stream, e, channel.pipe(startWith(e)));
+      e.stream.context = stream;
+      this.incoming.next(stream);
+    });
+  }
+
+  private snapshot(): SessionSettings {
+    const c = this.pipeline.connection;
+    return { local: pick(c.localSettings), remote: pick(c.remoteSettings) };
+  }
+
+  private setState(state: SessionState): void {
+    if (this.state.value !== state && this.state.value !== 'closed') this.state.next(state);
+  }
+
+  private end(): void {
+    this.setState('closed');
+    this.routing.unsubscribe();
+    this.incoming.complete();
+    this.settings.complete();
+    this.state.complete();
+  }
+}
+
+/** Request fields with the pseudo-headers a request needs filled in (RFC 9113 §8.3.1), in front. */
+function withRequestDefaults(fields: Array<[string, string]>, origin: { scheme: string; authority: string }): Array<[string, string]> {
+  let method: string | undefined;
+  let scheme = false;
+  let authority = false;
+  let path = false;
+  for (const [name, value] of fields) {
+    if (name === ':method') method = value;
+    else if (name === ':scheme') scheme = true;
+    else if (name === ':authority') authority = true;
+    else if (name === ':path') path = true;
+  }
+  const defaults: Array<[string, string]> = [];
+  if (method === undefined) defaults.push([':method', 'GET']);
+  // §8.5: a plain CONNECT has only :method and :authority.
+  const plainConnect = method === 'CONNECT' && !fields.some(([n]) => n === ':protocol');
+  if (!scheme && !plainConnect) defaults.push([':scheme', origin.scheme]);
+  if (!authority) defaults.push([':authority', origin.authority]);
+  if (!path && !plainConnect) defaults.push([':path', '/']);
+  return defaults.length === 0 ? fields : defaults.concat(fields);
+}
+
+function pick(s: SettingsSnapshot): SettingsSnapshot {
+  return {
+    headerTableSize: s.headerTableSize,
+    enablePush: s.enablePush,
+    maxConcurrentStreams: s.maxConcurrentStreams,
+    initialWindowSize: s.initialWindowSize,
+    maxFrameSize: s.maxFrameSize,
+    maxHeaderListSize: s.maxHeaderListSize,
+    enableConnectProtocol: s.enableConnectProtocol,
+  };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

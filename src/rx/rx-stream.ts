@@ -1,0 +1,340 @@
+import type { Observable, Subscriber, Subscription } from 'rxjs';
+import type { CoreStream } from '../protocol/connection';
+import { ErrorCode, errorCodeName } from '../protocol/error-code';
+import { H2Error } from '../protocol/h2-error';
+import type { BodyIterable } from './body-iterable';
+import type { StreamChannel } from './demultiplex';
+import { flowControlledBody } from './flow-control';
+import { toFields, toHeaders, type IncomingHeaders, type OutgoingHeaders } from './headers';
+import type { RxSession } from './rx-session';
+import { sendBody, type Body, type BodySink } from './send-body';
+import type { StreamEvent } from './session-events';
+
+/** What a client's request Observable emits, in order. */
+export type ResponseEvent =
+  /** A 1xx response (RFC 9110 §15.2); there may be several before the final one. */
+  | { type: 'informational'; status: number; headers: IncomingHeaders; fields: Array<[string, string]> }
+  /** The final response's header section. */
+  | { type: 'response'; status: number; headers: IncomingHeaders; fields: Array<[string, string]> }
+  /** A piece of the response body. */
+  | { type: 'data'; chunk: Uint8Array }
+  /** The trailer section. */
+  | { type: 'trailers'; headers: IncomingHeaders; fields: Array<[string, string]> };
+
+/** Options of a response or a request body. */
+export interface SendOptions {
+  /** Trailers sent after the body (RFC 9113 §8.1), in place of END_STREAM on the last DATA frame. */
+  trailers?: OutgoingHeaders;
+}
+
+/** How a stream ended: `code` 0 with initiator `none` is a clean end. */
+export interface StreamClose {
+  code: number;
+  initiator: 'local' | 'remote' | 'none';
+}
+
+/**
+ * The writing side of one stream, shared by requests and responses: queues
+ * bytes on the core through the session (so output is flushed), waits for the
+ * core's `streamWritable` when the queue is full.
+ */
+class StreamSink implements BodySink {
+  private waiters: Array<() => void> = [];
+
+  constructor(
+    private readonly session: RxSession,
+    private readonly stream: CoreStream,
+  ) {}
+
+  write(chunk: Uint8Array): void {
+    this.session.pipeline.command((c) => c.write(this.stream, chunk));
+  }
+
+  end(trailers?: Array<[string, string]>): void {
+    this.session.pipeline.command((c) => (trailers === undefined ? c.end(this.stream) : c.trailers(this.stream, trailers)));
+  }
+
+  get queuedBytes(): number {
+    return this.stream.queuedBytes;
+  }
+
+  get closed(): boolean {
+    return this.stream.closed;
+  }
+
+  writable(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  abort(): void {
+    this.session.pipeline.command((c) => c.reset(this.stream, ErrorCode.INTERNAL_ERROR));
+  }
+
+  /** Called on `streamWritable` and `streamClosed`. */
+  wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+}
+
+function closeError(stream: CoreStream, close: StreamClose): H2Error {
+  return new H2Error(`stream ${stream.id} closed: ${errorCodeName(close.code)}${stream.retryable ? ' (safe to retry)' : ''}`, {
+    kind: 'reset',
+    code: close.code,
+    scope: 'stream',
+    streamId: stream.id,
+    initiator: close.initiator === 'remote' ? 'remote' : 'local',
+  });
+}
+
+/**
+ * The client side of `session.request()`: turns the stream's events into
+ * {@link ResponseEvent}s for one subscriber. Body chunks are credited to the
+ * flow-control windows as they are delivered (an Observable subscriber cannot
+ * pull; for pull-based backpressure read `IncomingStream.body`-style bodies
+ * from `requestStream`).
+ * @internal
+ */
+export class OutgoingRequest {
+  stream: CoreStream | undefined = undefined;
+  private readonly sink: { current: StreamSink | undefined } = { current: undefined };
+  private channel: Subscription | undefined = undefined;
+  private done = false;
+
+  constructor(
+    private readonly session: RxSession,
+    private readonly subscriber: Subscriber<ResponseEvent>,
+  ) {}
+
+  /** Starts the request: HEADERS now (or when a stream slot frees), then the body. */
+  start(fields: Array<[string, string]>, body: Body | undefined, options: SendOptions | undefined): void {
+    const stream = this.session.openRequest(fields, body === undefined && options?.trailers === undefined, this);
+    this.stream = stream;
+    const sink = new StreamSink(this.session, stream);
+    this.sink.current = sink;
+    if (body !== undefined || options?.trailers !== undefined) {
+      sendBody(body, sink, options?.trailers === undefined ? undefined : toFields(options.trailers)).catch((e) => this.fail(e));
+    }
+  }
+
+  /** The stream's events arrive (the session routes them here by `stream.context`). */
+  attach(channel: StreamChannel): void {
+    this.channel = channel.subscribe((e) => this.onEvent(e));
+  }
+
+  /** The subscriber unsubscribed: cancel the stream if it is still open (RST_STREAM CANCEL). */
+  cancel(): void {
+    this.channel?.unsubscribe();
+    const stream = this.stream;
+    if (!this.done && stream !== undefined && !stream.closed) this.session.pipeline.command((c) => c.reset(stream, ErrorCode.CANCEL));
+    this.done = true;
+  }
+
+  private onEvent(e: StreamEvent): void {
+    if (this.done) return;
+    switch (e.type) {
+      case 'headers': {
+        const headers = toHeaders(e.fields);
+        if (e.kind === 'trailers') this.subscriber.next({ type: 'trailers', headers, fields: e.fields });
+        else {
+          const status = Number(headers[':status']);
+          this.subscriber.next({ type: e.kind === 'informational' ? 'informational' : 'response', status, headers, fields: e.fields });
+        }
+        if (e.endStream) this.finish();
+        break;
+      }
+      case 'data':
+        if (e.data.length > 0) {
+          this.subscriber.next({ type: 'data', chunk: e.data });
+          this.session.pipeline.command((c) => c.consumed(e.stream, e.data.length));
+        }
+        if (e.endStream) this.finish();
+        break;
+      case 'streamWritable':
+        this.sink.current?.wake();
+        break;
+      case 'streamClosed':
+        this.sink.current?.wake();
+        if (e.code !== ErrorCode.NO_ERROR || e.initiator !== 'none') this.fail(closeError(e.stream, e));
+        else this.finish();
+        break;
+      default:
+        break;
+    }
+  }
+
+  private finish(): void {
+    if (this.done) return;
+    this.done = true;
+    this.subscriber.complete();
+  }
+
+  private fail(error: unknown): void {
+    if (this.done) return;
+    this.done = true;
+    this.subscriber.error(error);
+  }
+}
+
+/**
+ * A stream the peer opened. On a server: an incoming request, with
+ * {@link respond}, {@link informational} and {@link push}. On a client: a
+ * pushed response, whose promised request is {@link headers} and whose
+ * response headers come as {@link response}.
+ *
+ * {@link body} is the request (server) or pushed response (client) body as an
+ * ix AsyncIterable with real backpressure: WINDOW_UPDATE is sent only as it is
+ * read. Read it, or the peer stalls once the window is full (that is the
+ * point); a body that is not wanted should be cancelled (`return()`, e.g. by
+ * `break`), which resets the stream if it is still open.
+ */
+export class IncomingStream {
+  /** The stream id. */
+  readonly id: number;
+  /** The request's header fields, in order. */
+  readonly fields: Array<[string, string]>;
+  /** The request's headers as an object. */
+  readonly headers: IncomingHeaders;
+  /** The body, pulled with backpressure. */
+  readonly body: BodyIterable;
+  /** The trailers, once the body is done (`undefined` when there were none). */
+  readonly trailers: Promise<IncomingHeaders | undefined>;
+  /** Client, pushed stream: the pushed response's headers. */
+  readonly response: Promise<IncomingHeaders>;
+  /** How the stream ended. */
+  readonly closed: Promise<StreamClose>;
+
+  private readonly sink: StreamSink;
+  private resolveTrailers!: (t: IncomingHeaders | undefined) => void;
+  private resolveResponse!: (h: IncomingHeaders) => void;
+  private rejectResponse!: (e: unknown) => void;
+  private resolveClosed!: (c: StreamClose) => void;
+
+  /** @internal Made by the session for a stream whose first event (request HEADERS or PUSH_PROMISE) is `first`. */
+  constructor(
+    readonly session: RxSession,
+    private readonly core: CoreStream,
+    first: Extract<StreamEvent, { type: 'headers' | 'push' }>,
+    events$: Observable<StreamEvent>,
+  ) {
+    this.id = core.id;
+    this.fields = first.fields;
+    this.headers = toHeaders(first.fields);
+    this.sink = new StreamSink(session, core);
+    this.trailers = new Promise((resolve) => (this.resolveTrailers = resolve));
+    this.response = new Promise((resolve, reject) => {
+      this.resolveResponse = resolve;
+      this.rejectResponse = reject;
+    });
+    // Only a pushed stream has a response to wait for: don't report an unhandled rejection otherwise.
+    this.response.catch(() => undefined);
+    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
+    const command = session.pipeline;
+    this.body = flowControlledBody(events$, {
+      consumed: (n) => command.command((c) => c.consumed(core, n)),
+      cancel: (n) => {
+        command.command((c) => {
+          c.consumed(core, n);
+          if (!core.closed) c.reset(core, ErrorCode.CANCEL);
+        });
+      },
+    });
+    events$.subscribe((e) => this.onEvent(e));
+  }
+
+  /** The request method (server). */
+  get method(): string | undefined {
+    return this.headers[':method'] as string | undefined;
+  }
+
+  /** The request path (server). */
+  get path(): string | undefined {
+    return this.headers[':path'] as string | undefined;
+  }
+
+  /**
+   * Sends the response: headers (`:status` required), then `body` (bytes,
+   * string, async iterable — pulled as the peer's window allows — or
+   * Observable), then trailers if given. Resolves when everything is queued
+   * on the connection.
+   */
+  respond(headers: OutgoingHeaders, body?: Body, options?: SendOptions): Promise<void> {
+    const endStream = body === undefined && options?.trailers === undefined;
+    this.session.pipeline.command((c) => c.respond(this.core, toFields(headers), { endStream }));
+    if (endStream) return Promise.resolve();
+    return sendBody(body, this.sink, options?.trailers === undefined ? undefined : toFields(options.trailers));
+  }
+
+  /** Sends an informational (1xx) response, e.g. `{ ':status': 103, link: '…' }`. */
+  informational(headers: OutgoingHeaders): void {
+    this.session.pipeline.command((c) => c.informational(this.core, toFields(headers)));
+  }
+
+  /**
+   * Server push (RFC 9113 §8.4): promises the request `headers` on this stream
+   * and returns the promised stream's responder. Throws when the client
+   * disabled push.
+   */
+  push(headers: OutgoingHeaders): PushedStream {
+    const promised = this.session.pipeline.command((c) => c.push(this.core, toFields(headers)));
+    return new PushedStream(this.session, promised);
+  }
+
+  /** Resets the stream (RST_STREAM `code`, default CANCEL). */
+  reset(code: number = ErrorCode.CANCEL): void {
+    if (!this.core.closed) this.session.pipeline.command((c) => c.reset(this.core, code));
+  }
+
+  private onEvent(e: StreamEvent): void {
+    switch (e.type) {
+      case 'headers':
+        if (e.kind === 'trailers') this.resolveTrailers(toHeaders(e.fields));
+        else if (e.kind === 'response') this.resolveResponse(toHeaders(e.fields));
+        break;
+      case 'streamWritable':
+        this.sink.wake();
+        break;
+      case 'streamClosed':
+        this.sink.wake();
+        this.resolveTrailers(undefined);
+        this.rejectResponse(closeError(e.stream, e));
+        this.resolveClosed({ code: e.code, initiator: e.initiator });
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+/** A promised (pushed) stream on a server: respond to it as to a request. */
+export class PushedStream {
+  private readonly sink: StreamSink;
+
+  /** @internal */
+  constructor(
+    private readonly session: RxSession,
+    private readonly core: CoreStream,
+  ) {
+    this.sink = new StreamSink(session, core);
+    core.context = this;
+  }
+
+  /** The promised stream's id (even, RFC 9113 §5.1.1). */
+  get id(): number {
+    return this.core.id;
+  }
+
+  /** Sends the pushed response, as {@link IncomingStream.respond}. */
+  respond(headers: OutgoingHeaders, body?: Body, options?: SendOptions): Promise<void> {
+    const endStream = body === undefined && options?.trailers === undefined;
+    this.session.pipeline.command((c) => c.respond(this.core, toFields(headers), { endStream }));
+    if (endStream) return Promise.resolve();
+    return sendBody(body, this.sink, options?.trailers === undefined ? undefined : toFields(options.trailers));
+  }
+
+  /** @internal Wakes a body writer waiting for window. */
+  wake(): void {
+    this.sink.wake();
+  }
+}

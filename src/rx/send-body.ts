@@ -1,0 +1,75 @@
+import { isObservable, type Observable, type Subscription } from 'rxjs';
+
+/** A body to send: bytes, a string (UTF-8), an async iterable of chunks (pulled with backpressure), or an Observable of chunks. */
+export type Body = Uint8Array | string | AsyncIterable<Uint8Array | string> | Observable<Uint8Array | string>;
+
+/** Where {@link sendBody} writes: one stream of a session. */
+export interface BodySink {
+  /** Queues bytes on the stream (DATA leaves as flow control allows). */
+  write(chunk: Uint8Array): void;
+  /** Ends the stream: END_STREAM, or trailers when given. */
+  end(trailers?: Array<[string, string]>): void;
+  /** Bytes queued and not yet framed. */
+  readonly queuedBytes: number;
+  /** Resolves when the stream can take more (queued bytes fell below the low-water mark) or closed. */
+  writable(): Promise<void>;
+  /** Whether the stream is closed (reset or finished): writing stops. */
+  readonly closed: boolean;
+  /** The body source failed: reset the stream (INTERNAL_ERROR). */
+  abort(error: unknown): void;
+}
+
+/** Queued bytes above which pulling from an async-iterable body waits (Node's default highWaterMark). */
+export const BODY_HIGH_WATER = 16384;
+
+const utf8 = (chunk: Uint8Array | string): Uint8Array => (typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+
+/**
+ * Writes `body` to `sink`, then ends the stream (with `trailers` if given).
+ * An async iterable is pulled only while the stream's queue is under
+ * {@link BODY_HIGH_WATER}: the peer's flow-control window paces the producer
+ * (DESIGN principle 4). An Observable pushes; its chunks are queued as they
+ * come (nothing dropped) — use an async iterable when the producer must be
+ * paced. A failing source resets the stream and rejects.
+ */
+export async function sendBody(body: Body | undefined, sink: BodySink, trailers?: Array<[string, string]>): Promise<void> {
+  try {
+    if (body === undefined) {
+      // nothing to write
+    } else if (typeof body === 'string' || body instanceof Uint8Array) {
+      const bytes = utf8(body);
+      if (bytes.length > 0) sink.write(bytes);
+    } else if (isObservable(body)) {
+      await new Promise<void>((resolve, reject) => {
+        let subscription: Subscription | undefined = undefined;
+        let stopped = false;
+        subscription = body.subscribe({
+          next: (chunk) => {
+            if (!sink.closed) sink.write(utf8(chunk));
+            else {
+              // The stream was reset under us: stop the producer.
+              stopped = true;
+              subscription?.unsubscribe();
+              resolve();
+            }
+          },
+          error: reject,
+          complete: resolve,
+        });
+        // A synchronous source may have been stopped before `subscription` was assigned.
+        if (stopped) subscription.unsubscribe();
+      });
+    } else {
+      for await (const chunk of body) {
+        if (sink.closed) return;
+        const bytes = utf8(chunk);
+        if (bytes.length > 0) sink.write(bytes);
+        while (sink.queuedBytes >= BODY_HIGH_WATER && !sink.closed) await sink.writable();
+      }
+    }
+  } catch (error) {
+    if (!sink.closed) sink.abort(error);
+    throw error;
+  }
+  if (!sink.closed) sink.end(trailers);
+}

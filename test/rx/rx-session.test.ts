@@ -1,0 +1,123 @@
+import { firstValueFrom, lastValueFrom, mergeMap, from, Subject, toArray as rxToArray, filter, take } from 'rxjs';
+import { toArray } from 'ix/asynciterable';
+import { ErrorCode } from '../../src/protocol/error-code';
+import { RxSession, type RxSessionOptions } from '../../src/rx/rx-session';
+import type { IncomingStream, ResponseEvent } from '../../src/rx/rx-stream';
+
+/** A client and a server session wired back to back in memory (asap scheduler: real async, no sockets). */
+function pair(clientOptions: Partial<RxSessionOptions> = {}, serverOptions: Partial<RxSessionOptions> = {}) {
+  const toServer = new Subject<Uint8Array>();
+  const toClient = new Subject<Uint8Array>();
+  const client = new RxSession(toClient, { role: 'client', origin: { scheme: 'http', authority: 'test' }, ...clientOptions });
+  const server = new RxSession(toServer, { role: 'server', ...serverOptions });
+  const a = client.writes$.pipe(mergeMap((b) => from(b))).subscribe({ next: (c) => toServer.next(c), complete: () => toServer.complete() });
+  const b = server.writes$.pipe(mergeMap((b) => from(b))).subscribe({ next: (c) => toClient.next(c), complete: () => toClient.complete() });
+  return { client, server, close: () => (a.unsubscribe(), b.unsubscribe()) };
+}
+
+const text = (events: ResponseEvent[]) =>
+  Buffer.concat(events.flatMap((e) => (e.type === 'data' ? [e.chunk] : []))).toString();
+
+describe('RxSession (reactive API over the session pipeline)', () => {
+  it('serves a request: headers, body pulled from the request, response with trailers', async () => {
+    const { client, server, close } = pair();
+    server.streams$.subscribe(async (stream: IncomingStream) => {
+      const body = Buffer.concat(await toArray(stream.body)).toString();
+      await stream.respond({ ':status': 200, 'content-type': 'text/plain' }, `echo:${stream.method}:${stream.path}:${body}`, {
+        trailers: { 'x-checksum': 'abc' },
+      });
+    });
+    const events = await lastValueFrom(client.request({ ':method': 'POST', ':path': '/x' }, 'hello').pipe(rxToArray()));
+    expect(events.map((e) => e.type)).toEqual(['response', 'data', 'trailers']);
+    expect(events[0]).toMatchObject({ status: 200, headers: { 'content-type': 'text/plain' } });
+    expect(text(events)).toBe('echo:POST:/x:hello');
+    expect(events[2]).toMatchObject({ headers: { 'x-checksum': 'abc' } });
+    close();
+  });
+
+  it('sends informational responses before the final one, and an async-iterable body larger than the window', async () => {
+    const { client, server, close } = pair();
+    const big = Buffer.alloc(300_000, 7);
+    server.streams$.subscribe((stream) => {
+      stream.informational({ ':status': 103, link: '</a.css>; rel=preload' });
+      async function* chunks() {
+        for (let i = 0; i < big.length; i += 10_000) yield big.subarray(i, i + 10_000);
+      }
+      void stream.respond({ ':status': 200 }, chunks());
+    });
+    const events = await lastValueFrom(client.request({ ':path': '/big' }).pipe(rxToArray()));
+    expect(events[0]).toMatchObject({ type: 'informational', status: 103 });
+    expect(events[1]).toMatchObject({ type: 'response', status: 200 });
+    expect(Buffer.concat(events.flatMap((e) => (e.type === 'data' ? [e.chunk] : []))).equals(big)).toBe(true);
+    close();
+  });
+
+  it('credits the request body window only as the server reads it (backpressure)', async () => {
+    const { client, server, close } = pair();
+    const got = new Subject<IncomingStream>();
+    server.streams$.subscribe(got);
+    const upload = Buffer.alloc(200_000, 1);
+    const response = lastValueFrom(client.request({ ':method': 'PUT' }, upload).pipe(rxToArray()));
+    const stream = await firstValueFrom(got);
+    const core = (stream as unknown as { core: { bufferedBytes: number } }).core;
+    // Nothing read: the client fills the initial window (65535) and then must wait.
+    await firstValueFrom(server.pipeline.events$.pipe(filter(() => core.bufferedBytes >= 65535)));
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(core.bufferedBytes).toBe(65535);
+    const body = Buffer.concat(await toArray(stream.body));
+    expect(body.equals(upload)).toBe(true);
+    await stream.respond({ ':status': 204 });
+    expect((await response)[0]).toMatchObject({ status: 204 });
+    close();
+  });
+
+  it('cancels the stream with RST_STREAM CANCEL when the subscriber unsubscribes', async () => {
+    const { client, server, close } = pair();
+    const closed = new Subject<number>();
+    server.streams$.subscribe((stream) => {
+      void stream.closed.then((c) => closed.next(c.code));
+      void stream.respond({ ':status': 200 }, (async function* () {
+        for (;;) {
+          yield new Uint8Array(1000);
+          await new Promise((r) => setTimeout(r, 1));
+        }
+      })()).catch(() => undefined);
+    });
+    const sub = client.request({}).pipe(filter((e) => e.type === 'data'), take(1)).subscribe();
+    expect(await firstValueFrom(closed)).toBe(ErrorCode.CANCEL);
+    sub.unsubscribe();
+    close();
+  });
+
+  it('delivers server push to the client with its promised request and response', async () => {
+    const { client, server, close } = pair();
+    server.streams$.subscribe(async (stream) => {
+      const pushed = stream.push({ ':method': 'GET', ':scheme': 'http', ':authority': 'test', ':path': '/style.css' });
+      await pushed.respond({ ':status': 200, 'content-type': 'text/css' }, 'body{}');
+      await stream.respond({ ':status': 200 }, 'page');
+    });
+    const pushes: Array<Promise<[string | string[] | undefined, string, string]>> = [];
+    client.streams$.subscribe((p) =>
+      pushes.push((async () => [p.headers[':path'], String((await p.response)['content-type']), Buffer.concat(await toArray(p.body)).toString()] as [string, string, string])()),
+    );
+    const events = await lastValueFrom(client.request({ ':path': '/' }).pipe(rxToArray()));
+    expect(text(events)).toBe('page');
+    expect(await Promise.all(pushes)).toEqual([['/style.css', 'text/css', 'body{}']]);
+    close();
+  });
+
+  it('reports settings, ping round trips and a graceful close', async () => {
+    const { client, server, close } = pair({}, { settings: [[3, 50]] });
+    const remote = await firstValueFrom(client.settings$.pipe(filter((s) => s.remote.maxConcurrentStreams === 50)));
+    expect(remote.remote.maxConcurrentStreams).toBe(50);
+    const rtt = await firstValueFrom(client.ping());
+    expect(rtt).toBeGreaterThanOrEqual(0);
+    const goaway = firstValueFrom(client.goaway$);
+    const states = lastValueFrom(server.state$.pipe(rxToArray()));
+    server.close();
+    expect(await goaway).toMatchObject({ initiator: 'remote', code: ErrorCode.NO_ERROR });
+    // No stream was open: the server is done at once.
+    expect(await states).toEqual(['open', 'closed']);
+    close();
+  });
+});

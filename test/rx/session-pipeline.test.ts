@@ -1,0 +1,180 @@
+import { delay, mergeMap, from, Subject, type Observable } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { ErrorCode } from '../../src/protocol/error-code';
+import { CLIENT_PREFACE, encodeFrame, FrameDecoder, FrameType, type Frame } from '../../src/protocol/frames';
+import { HpackEncoder } from '../../src/protocol/hpack';
+import { SessionPipeline } from '../../src/rx/session-pipeline';
+
+const testScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+
+/** The frames of a write batch, as short names: `SETTINGS`, `SETTINGS+ACK`, `GOAWAY:4`, `HEADERS:1`, … */
+function names(batch: Uint8Array[], decoder = new FrameDecoder({ maxFrameSize: (1 << 24) - 1 })): string[] {
+  const out: string[] = [];
+  for (const chunk of batch) {
+    decoder.write(chunk, {
+      frame: (f: Frame) => out.push(name(f)),
+      error: (e) => out.push(`error:${e.message}`),
+    });
+  }
+  return out;
+}
+
+function name(f: Frame): string {
+  if (f.unknown) return `UNKNOWN:${f.type}`;
+  switch (f.type) {
+    case FrameType.SETTINGS:
+      return f.ack ? 'SETTINGS+ACK' : 'SETTINGS';
+    case FrameType.PING:
+      return f.ack ? 'PING+ACK' : 'PING';
+    case FrameType.GOAWAY:
+      return `GOAWAY:${f.errorCode}`;
+    case FrameType.RST_STREAM:
+      return `RST:${f.streamId}:${f.errorCode}`;
+    case FrameType.HEADERS:
+      return `HEADERS:${f.streamId}${f.endStream ? ':end' : ''}`;
+    case FrameType.DATA:
+      return `DATA:${f.streamId}${f.endStream ? ':end' : ''}`;
+    case FrameType.WINDOW_UPDATE:
+      return `WINDOW_UPDATE:${f.streamId}`;
+    default:
+      return `type${f.type}`;
+  }
+}
+
+const bytes = (...frames: Frame[]): Uint8Array => Buffer.concat(frames.map((f) => encodeFrame(f)));
+const clientStart = () => Buffer.concat([CLIENT_PREFACE, bytes({ type: FrameType.SETTINGS, streamId: 0, ack: false, settings: [] })]);
+const settingsAck = () => bytes({ type: FrameType.SETTINGS, streamId: 0, ack: true, settings: [] });
+
+/** Wires two pipelines back to back with `latency` virtual ms each way. */
+function wire(
+  a: SessionPipeline,
+  aIn: Subject<Uint8Array>,
+  b: SessionPipeline,
+  bIn: Subject<Uint8Array>,
+  latency: number,
+  scheduler: TestScheduler,
+  onDone: (side: 'a' | 'b') => void = () => undefined,
+): void {
+  const pipe = (from$: Observable<Uint8Array[]>, to: Subject<Uint8Array>, side: 'a' | 'b') =>
+    from$.pipe(delay(latency, scheduler), mergeMap((batch) => from(batch))).subscribe({
+      next: (c) => to.next(c),
+      complete: () => {
+        onDone(side);
+        to.complete();
+      },
+    });
+  pipe(a.writes$, bIn, 'a');
+  pipe(b.writes$, aIn, 'b');
+}
+
+describe('SessionPipeline on virtual time', () => {
+  it('sends the server preface at once, acknowledges the client, and times out an unacknowledged SETTINGS (SETTINGS_TIMEOUT at 10 s)', () => {
+    const ts = testScheduler();
+    ts.run(({ hot, expectObservable }) => {
+      const input$ = hot<Uint8Array>('a', { a: clientStart() });
+      const server = new SessionPipeline(input$, { role: 'server', scheduler: ts });
+      const decoder = new FrameDecoder({ maxFrameSize: (1 << 24) - 1 });
+      expectObservable(server.writes$.pipe(mergeMap((b) => [names(b, decoder).join(' ')]))).toBe('a 9999ms (b|)', {
+        a: 'SETTINGS SETTINGS+ACK',
+        b: `GOAWAY:${ErrorCode.SETTINGS_TIMEOUT}`,
+      });
+    });
+  });
+
+  it('does not time out once the SETTINGS are acknowledged, and coalesces one turn of frames into one write', () => {
+    const ts = testScheduler();
+    ts.run(({ hot, expectObservable }) => {
+      const input$ = hot<Uint8Array>('a 5ms b', { a: clientStart(), b: settingsAck() });
+      const server = new SessionPipeline(input$, { role: 'server', scheduler: ts });
+      const decoder = new FrameDecoder({ maxFrameSize: (1 << 24) - 1 });
+      expectObservable(server.writes$.pipe(mergeMap((b) => [`${b.length > 0}:${names(b, decoder).join(' ')}`])), '^ 20s !').toBe('a', {
+        a: 'true:SETTINGS SETTINGS+ACK',
+      });
+    });
+  });
+
+  it('keeps what commands produce before the transport subscribes, and sends it first', () => {
+    const ts = testScheduler();
+    ts.run(({ expectObservable }) => {
+      const client = new SessionPipeline(new Subject<Uint8Array>(), { role: 'client', scheduler: ts });
+      client.command((c) => c.request([[':method', 'GET'], [':scheme', 'http'], [':authority', 'x'], [':path', '/']], { endStream: true }));
+      client.command((c) => c.ping(new Uint8Array(8)));
+      const decoder = new FrameDecoder({ maxFrameSize: (1 << 24) - 1, expectPreface: true });
+      expectObservable(client.writes$.pipe(mergeMap((b) => [names(b, decoder).join(' ')])), '^ 1s !').toBe('a', {
+        a: 'SETTINGS HEADERS:1:end PING',
+      });
+    });
+  });
+
+  it('measures a PING round trip on virtual time', () => {
+    const ts = testScheduler();
+    ts.run(({ expectObservable }) => {
+      const cIn = new Subject<Uint8Array>();
+      const sIn = new Subject<Uint8Array>();
+      const client = new SessionPipeline(cIn, { role: 'client', scheduler: ts });
+      const server = new SessionPipeline(sIn, { role: 'server', scheduler: ts });
+      wire(client, cIn, server, sIn, 5, ts);
+      const rtts: number[] = [];
+      client.events$.subscribe((e) => e.type === 'pingAck' && rtts.push(e.rtt));
+      ts.schedule(() => client.command((c) => c.ping(new Uint8Array(8).fill(7))), 100);
+      ts.schedule(() => expect(rtts).toEqual([10]), 200);
+      expectObservable(from([])).toBe('|');
+    });
+  });
+
+  it('drains on GOAWAY: the stream in flight completes, then the session ends', () => {
+    const ts = testScheduler();
+    ts.run(() => {
+      const cIn = new Subject<Uint8Array>();
+      const sIn = new Subject<Uint8Array>();
+      const client = new SessionPipeline(cIn, { role: 'client', scheduler: ts });
+      const server = new SessionPipeline(sIn, { role: 'server', scheduler: ts });
+      const log: string[] = [];
+      server.events$.subscribe((e) => {
+        if (e.type === 'headers' && e.kind === 'request') {
+          const stream = e.stream;
+          server.command((c) => c.goaway(ErrorCode.NO_ERROR));
+          ts.schedule(() => server.command((c) => {
+            c.respond(stream, [[':status', '200']]);
+            c.write(stream, new Uint8Array(1000), true);
+          }), 50);
+        }
+      });
+      client.events$.subscribe((e) => {
+        if (e.type === 'goaway') log.push(`goaway:${e.initiator}:${e.lastStreamId}@${ts.now()}`);
+        if (e.type === 'data' && e.endStream) log.push(`body-end@${ts.now()}`);
+        if (e.type === 'data') client.command((c) => c.consumed(e.stream, e.data.length));
+      });
+      wire(client, cIn, server, sIn, 1, ts, (side) => log.push(`${side === 'a' ? 'client' : 'server'}-done@${ts.now()}`));
+      ts.schedule(() => client.command((c) => c.request([[':method', 'GET'], [':scheme', 'http'], [':authority', 'x'], [':path', '/']], { endStream: true })), 10);
+      ts.flush();
+      // The server's last frame leaves at 61 and its completion crosses the 1 ms link behind it;
+      // the client, told by GOAWAY, ends as soon as its only stream is done.
+      expect(log).toEqual(['goaway:remote:1@12', 'body-end@62', 'client-done@62', 'server-done@62']);
+    });
+  });
+
+  it('closes with ENHANCE_YOUR_CALM when resets outrun streamResetBurst + streamResetRate (Rapid Reset), on virtual time', () => {
+    const ts = testScheduler();
+    ts.run(({ hot, expectObservable }) => {
+      const encoder = new HpackEncoder();
+      const request = (id: number) =>
+        bytes(
+          { type: FrameType.HEADERS, streamId: id, endStream: false, endHeaders: true, headerBlock: encoder.encode([[':method', 'GET'], [':scheme', 'http'], [':authority', 'x'], [':path', '/']]) },
+          { type: FrameType.RST_STREAM, streamId: id, errorCode: ErrorCode.CANCEL },
+        );
+      // burst 2, refill 1/s: two at once are fine, one a second later is fine, then two at once trip the limit.
+      const input$ = hot<Uint8Array>('a 999ms b 999ms c', {
+        a: Buffer.concat([clientStart(), settingsAck(), request(1), request(3)]),
+        b: request(5),
+        c: Buffer.concat([request(7), request(9), request(11)]),
+      });
+      const server = new SessionPipeline(input$, { role: 'server', scheduler: ts, limits: { streamResetBurst: 2, streamResetRate: 1 } });
+      const decoder = new FrameDecoder({ maxFrameSize: (1 << 24) - 1 });
+      expectObservable(server.writes$.pipe(mergeMap((b) => [names(b, decoder).join(' ')]))).toBe('a 1999ms (b|)', {
+        a: 'SETTINGS SETTINGS+ACK',
+        b: `GOAWAY:${ErrorCode.ENHANCE_YOUR_CALM}`,
+      });
+    });
+  });
+});
