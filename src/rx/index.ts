@@ -34,3 +34,8 @@ export { RxSession } from './rx-session';
 export type { GoawayInfo, RxSessionOptions, SessionSettings, SessionState, SettingsSnapshot } from './rx-session';
 export { IncomingStream, PushedStream } from './rx-stream';
 export type { ResponseEvent, SendOptions, StreamClose } from './rx-stream';
+export { serve, RxServer } from './serve';
+export type { ServeOptions } from './serve';
+export { connect } from './connect';
+export type { ConnectOptions } from './connect';
+export { bindSession } from './bind-session';
