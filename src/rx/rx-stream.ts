@@ -273,11 +273,21 @@ export class IncomingStream {
 
   /**
    * Server push (RFC 9113 §8.4): promises the request `headers` on this stream
-   * and returns the promised stream's responder. Throws when the client
+   * and returns the promised stream's responder. `:method` defaults to GET,
+   * `:scheme` and `:authority` to this request's. Throws when the client
    * disabled push.
    */
   push(headers: OutgoingHeaders): PushedStream {
-    const promised = this.session.pipeline.command((c) => c.push(this.core, toFields(headers)));
+    const fields = toFields(headers);
+    // §8.4.1: a promised request is complete; missing pseudo-headers come from the request it is pushed on.
+    const has = (name: string) => fields.some(([n]) => n === name);
+    const defaults: Array<[string, string]> = [];
+    if (!has(':method')) defaults.push([':method', 'GET']);
+    for (const name of [':scheme', ':authority']) {
+      const value = this.headers[name];
+      if (!has(name) && typeof value === 'string') defaults.push([name, value]);
+    }
+    const promised = this.session.pipeline.command((c) => c.push(this.core, defaults.concat(fields)));
     return new PushedStream(this.session, promised);
   }
 

@@ -92,7 +92,7 @@ describe('RxSession (reactive API over the session pipeline)', () => {
   it('delivers server push to the client with its promised request and response', async () => {
     const { client, server, close } = pair();
     server.streams$.subscribe(async (stream) => {
-      const pushed = stream.push({ ':method': 'GET', ':scheme': 'http', ':authority': 'test', ':path': '/style.css' });
+      const pushed = stream.push({ ':path': '/style.css' }); // the rest comes from the request
       await pushed.respond({ ':status': 200, 'content-type': 'text/css' }, 'body{}');
       await stream.respond({ ':status': 200 }, 'page');
     });
