@@ -8,7 +8,7 @@ import { ErrorCode } from '../error-code';
 // Imports name the defining modules rather than the barrels: in CommonJS builds every
 // barrel re-export is a getter, and these are on the per-frame path.
 import { dataFrameFloor, nextDataFrameSize } from '../flow/data-scheduler';
-import { RecvWindow } from '../flow/recv-window';
+import { DEFAULT_AUTOTUNE_MAX_WINDOW, RecvWindow, type RecvWindowOptions } from '../flow/recv-window';
 import { SendWindow } from '../flow/send-window';
 import type { AltsvcFrame } from '../frames/altsvc';
 import type { ContinuationFrame } from '../frames/continuation';
@@ -125,8 +125,8 @@ const EMPTY = new Uint8Array(0);
 const S = StreamState;
 const I = StreamInput;
 
-function userError(message: string, code: number = ErrorCode.PROTOCOL_ERROR, streamId = 0): H2Error {
-  return new H2Error(message, { kind: 'user', code, scope: streamId === 0 ? 'connection' : 'stream', streamId });
+function userError(message: string, code: number = ErrorCode.PROTOCOL_ERROR, streamId = 0, retryable = false): H2Error {
+  return new H2Error(message, { kind: 'user', code, scope: streamId === 0 ? 'connection' : 'stream', streamId, retryable });
 }
 
 /** States in which a stream counts against MAX_CONCURRENT_STREAMS (§5.1.2: open and half-closed). */
@@ -197,7 +197,13 @@ export class Connection {
   private readonly local = new LocalSettingsSync();
   private readonly remote = new SettingsValues();
   private readonly connSend = new SendWindow(0, 65535);
-  private readonly connRecv = new RecvWindow(0, 65535);
+  private readonly connRecv: RecvWindow;
+  /** Options of every stream's receive window: auto-tuning, or `undefined` for none. */
+  private readonly recvWindowOptions: RecvWindowOptions | undefined;
+  /** Round-trip-time estimate for auto-tuning (ms, ≥ 1 once known; 0 unknown). */
+  private rtt = 0;
+  /** {@link rtt} was measured with a PING (better than the SETTINGS ACK estimate). */
+  private rttFromPing = false;
   private readonly pings: PingTracker;
   private readonly resetBucket: TokenBucket;
   private readonly glitchBucket: TokenBucket;
@@ -269,6 +275,9 @@ export class Connection {
     this.glitchBucket = new TokenBucket(limits.glitchBurst, limits.glitchRate, this.clock);
     this.assembly = new HeaderAssembly(limits.maxHeaderBlockSize, limits.maxContinuationFrames);
     this.peerMaxConcurrent = options.peerMaxConcurrentStreams ?? 100;
+    const autoTune = options.autoTuneWindow ?? options.role === 'client';
+    this.recvWindowOptions = autoTune ? { autoTune: true, maxWindow: options.autoTuneMaxWindow ?? DEFAULT_AUTOTUNE_MAX_WINDOW } : undefined;
+    this.connRecv = new RecvWindow(0, 65535, autoTune ? { ...this.recvWindowOptions, now: this.clock } : undefined);
     this.floor = dataFrameFloor(this.remote.initialWindowSize, this.remote.maxFrameSize, limits.minDataFrame);
     if (options.role === 'client') this.out.pushRaw(CLIENT_PREFACE);
     this.sendSettings(options.settings ?? []);
@@ -468,9 +477,10 @@ export class Connection {
     this.checkOpen();
     if (this.role !== 'client') throw userError('request() is for clients: a server answers with respond() or push()');
     if (this.goawayReceivedInfo !== undefined) {
-      throw userError('the peer sent GOAWAY: no new streams on this connection (RFC 9113 §6.8)', ErrorCode.REFUSED_STREAM);
+      // Never sent, so safe to retry on a new connection.
+      throw userError('the peer sent GOAWAY: no new streams on this connection (RFC 9113 §6.8)', ErrorCode.REFUSED_STREAM, 0, true);
     }
-    if (this.ids.nextLocalId === 0) throw userError('stream identifiers are exhausted (RFC 9113 §5.1.1)', ErrorCode.REFUSED_STREAM);
+    if (this.ids.nextLocalId === 0) throw userError('stream identifiers are exhausted (RFC 9113 §5.1.1)', ErrorCode.REFUSED_STREAM, 0, true);
     if (fieldValue(fields, ':protocol') !== undefined && this.remote.enableConnectProtocol !== 1) {
       throw userError('the peer did not enable extended CONNECT (SETTINGS_ENABLE_CONNECT_PROTOCOL, RFC 8441 §3)');
     }
@@ -747,7 +757,29 @@ export class Connection {
     const e = this.pendingDecoderError;
     if (e === undefined) return;
     this.pendingDecoderError = undefined;
-    this.peerStreamError(e.streamId, this.streams.get(e.streamId), e);
+    this.decoderStreamError(e);
+  }
+
+  /**
+   * A frame the decoder dropped with a stream error (oversize, bad PRIORITY
+   * length, self-dependency, zero WINDOW_UPDATE increment), answered by the
+   * stream's state like any frame on it:
+   * - idle: RST_STREAM cannot name an idle stream (§6.4: "RST_STREAM frames
+   *   MUST NOT be sent for a stream in the idle state"), so it is a connection
+   *   error of the same code (§5.4.1 lets a stream error be escalated);
+   * - closed by our RST_STREAM: "An endpoint MUST ignore frames that it
+   *   receives on closed streams after it has sent a RST_STREAM frame" (§5.1);
+   * - otherwise: RST_STREAM (§5.4.2).
+   */
+  private decoderStreamError(e: H2Error): void {
+    const id = e.streamId;
+    const s = this.streams.get(id);
+    const state = this.stateOf(id, s);
+    if (state === S.IDLE) {
+      return this.fail(H2Error.connection(e.code, `${e.message}; on idle stream ${id}, which RST_STREAM cannot name (RFC 9113 §6.4)`, e.limit));
+    }
+    if (state === S.CLOSED_LOCAL_RESET) return;
+    this.peerStreamError(id, s, e);
   }
 
   private onFrame(frame: Frame): void {
@@ -764,7 +796,7 @@ export class Connection {
       ) {
         selfDependent = true;
       } else {
-        this.peerStreamError(pending.streamId, this.streams.get(pending.streamId), pending);
+        this.decoderStreamError(pending);
         if (this.dead) return;
       }
     }
@@ -1085,8 +1117,11 @@ export class Connection {
   private onSettings(f: SettingsFrame): void {
     if (f.ack) {
       if (!this.remoteSettingsSeen) return this.fail(H2Error.connection(ErrorCode.PROTOCOL_ERROR, 'a SETTINGS ACK before the peer\'s SETTINGS (RFC 9113 §3.4)'));
+      const sentAt = this.local.oldestSentAt;
       const entries = this.local.ack();
       if (entries === undefined) return this.fail(H2Error.connection(ErrorCode.PROTOCOL_ERROR, 'SETTINGS ACK without SETTINGS awaiting acknowledgement (RFC 9113 §6.5.3)'));
+      // A first RTT estimate (the peer answers SETTINGS at once, §6.5.3), until a PING gives a better one.
+      if (!this.rttFromPing && sentAt !== undefined) this.setRtt(this.clock - sentAt);
       this.refreshLocal();
       this.events.localSettingsAcked(entries);
       return;
@@ -1140,7 +1175,8 @@ export class Connection {
       const sentAt = this.pings.ack(f.payload);
       if (sentAt === undefined) return;
       const rtt = this.clock - sentAt;
-      this.connRecv.rtt = rtt;
+      this.rttFromPing = true;
+      this.setRtt(rtt);
       this.events.pingAck(f.payload.slice(), rtt);
       return;
     }
@@ -1249,9 +1285,26 @@ export class Connection {
   private newStream(id: number, local: boolean): StreamRecord {
     const s = new StreamRecord(this, id, local);
     s.sendWindow = new SendWindow(id, this.remote.initialWindowSize);
-    s.recvWindow = new RecvWindow(id, this.recvInitialWindow);
+    s.recvWindow = this.newRecvWindow(id);
     this.streams.set(id, s);
     return s;
+  }
+
+  private newRecvWindow(id: number): RecvWindow {
+    const options = this.recvWindowOptions;
+    if (options === undefined) return new RecvWindow(id, this.recvInitialWindow);
+    const w = new RecvWindow(id, this.recvInitialWindow, options);
+    w.startTuning(this.clock, this.rtt);
+    return w;
+  }
+
+  /** A new round-trip-time sample (ms) for receive-window auto-tuning, at least the clock's 1 ms resolution. */
+  private setRtt(sample: number): void {
+    const rtt = sample >= 1 ? sample : 1;
+    this.rtt = rtt;
+    this.connRecv.rtt = rtt;
+    if (this.recvWindowOptions === undefined) return;
+    for (const s of this.streams.values()) s.recvWindow.rtt = rtt;
   }
 
   /** Moves `s` to `next`, keeping the active / reserved counts. */
@@ -1347,7 +1400,7 @@ export class Connection {
     }
     s.id = id;
     s.sendWindow = new SendWindow(id, this.remote.initialWindowSize);
-    s.recvWindow = new RecvWindow(id, this.recvInitialWindow);
+    s.recvWindow = this.newRecvWindow(id);
     this.streams.set(id, s);
     const end = s.pendingEndStream;
     this.setState(s, transition(this.roleNum, S.IDLE, end ? I.SEND_HEADERS_END_STREAM : I.SEND_HEADERS).next);

@@ -185,7 +185,8 @@ export class StreamRecord implements CoreStream {
       out = new Uint8Array(n);
       let filled = 0;
       while (filled < n) {
-        chunk = chunks[this.head]!;
+        // Not the `chunks` read above: advance() may have compacted the queue into a new array.
+        chunk = this.chunks[this.head]!;
         left = chunk.length - this.offset;
         const k = left < n - filled ? left : n - filled;
         out.set(chunk.subarray(this.offset, this.offset + k), filled);

@@ -235,6 +235,23 @@ export interface ConnectionOptions {
   maxDeflateDynamicTableSize?: number;
   /** The input clock at creation (ms). Default 0. */
   now?: number;
+  /**
+   * Receive-window auto-tuning (see `RecvWindow.consumed`): a stream or the
+   * connection whose consumer drains a full window within 2 RTTs gets its
+   * window doubled, up to {@link autoTuneMaxWindow} — the window grows as the
+   * transfer proves the bandwidth, and only while the consumer keeps up.
+   * RTT comes from our first SETTINGS' acknowledgement, then from PINGs; at
+   * least 1 ms (the clock's resolution). Default: on for clients, where the
+   * data buffered is what the user asked for; off for servers, where a grown
+   * window lets every client park more bytes in the server's memory.
+   */
+  autoTuneWindow?: boolean;
+  /**
+   * Largest window auto-tuning may reach, per stream and for the connection.
+   * Default `DEFAULT_AUTOTUNE_MAX_WINDOW` (8 MiB), under the default
+   * `maxSessionMemory` (10 MB).
+   */
+  autoTuneMaxWindow?: number;
 }
 
 /** Options of {@link Connection.request}. */

@@ -36,6 +36,8 @@ export interface RecvWindowOptions {
   maxWindow?: number;
   /** Initial round-trip-time estimate in input-clock units (0 = unknown, no tuning). */
   rtt?: number;
+  /** Input-clock time the window is created at: the start of the first auto-tuning epoch. Default 0. */
+  now?: number;
   /** Incremented for each peer-caused stream-scope error. */
   glitchCounter?: GlitchCounter;
 }
@@ -87,6 +89,7 @@ export class RecvWindow {
     this.autoTune = options.autoTune ?? false;
     this.maxWindow = Math.min(MAX_WINDOW_SIZE, options.maxWindow ?? DEFAULT_AUTOTUNE_MAX_WINDOW);
     this.rtt = options.rtt ?? 0;
+    this.epochStart = options.now ?? 0;
     this.glitchCounter = options.glitchCounter;
     this.updateThreshold();
   }
@@ -145,12 +148,15 @@ export class RecvWindow {
    * owed credit is below the threshold. `now` (input clock) drives auto-tuning.
    *
    * Auto-tuning (option `autoTune`): bytes consumed are counted in epochs of one
-   * target window; if an epoch completes within 2 × `rtt`, the sender must have
-   * been waiting on our window (it can send one window per RTT), i.e. the
-   * bandwidth-delay product exceeds the window, so the target doubles, up to
-   * `maxWindow`. (Chromium QUIC's receive-window auto-tuning uses the same 2 ×
-   * RTT test.) Growth is driven by consumption, so a slow consumer never makes
-   * the window grow: backpressure still holds.
+   * target window, back to back (an epoch starts when the previous one ended,
+   * the first when the window was made); if an epoch completes within 2 ×
+   * `rtt`, the sender must have been waiting on our window (it can send one
+   * window per RTT), i.e. the bandwidth-delay product exceeds the window, so
+   * the target doubles, up to `maxWindow`. (Chromium QUIC's receive-window
+   * auto-tuning uses the same 2 × RTT test.) Growth is driven by consumption,
+   * so a slow consumer never makes the window grow — not even one that pauses
+   * and then reads everything buffered at once, since its epoch spans the
+   * pause: backpressure still holds.
    *
    * Throws RangeError if `n` exceeds what is buffered (a caller bug).
    */
@@ -159,6 +165,17 @@ export class RecvWindow {
     this.held -= n;
     if (this.autoTune && n > 0) this.tune(n, now);
     return this.flushIfDue();
+  }
+
+  /**
+   * Auto-tuning: sets the RTT estimate and starts a fresh epoch at `now` (as
+   * the `rtt` and `now` options do at construction), for a caller that shares
+   * one options object between many windows.
+   */
+  startTuning(now: number, rtt: number): void {
+    this.rtt = rtt;
+    this.epochStart = now;
+    this.epochBytes = 0;
   }
 
   /**
@@ -247,16 +264,15 @@ export class RecvWindow {
   }
 
   private tune(n: number, now: number): void {
-    if (this.rtt <= 0 || this.tgt >= this.maxWindow) return;
-    if (this.epochBytes === 0) this.epochStart = now;
     this.epochBytes += n;
     if (this.epochBytes < this.tgt) return;
-    if (now - this.epochStart < 2 * this.rtt) {
+    if (this.rtt > 0 && this.tgt < this.maxWindow && now - this.epochStart < 2 * this.rtt) {
       const doubled = this.tgt * 2;
       this.tgt = doubled < this.maxWindow ? doubled : this.maxWindow;
       this.updateThreshold();
     }
     this.epochBytes = 0;
+    this.epochStart = now;
   }
 
   private updateThreshold(): void {
