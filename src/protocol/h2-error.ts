@@ -27,6 +27,12 @@ export interface H2ErrorInit {
   initiator?: H2ErrorInitiator;
   /** Name of the configured limit that fired (e.g. `maxHeaderListSize`), so a legitimate user can tell. */
   limit?: string;
+  /**
+   * A reset of a request the peer never processed (refused by GOAWAY's last
+   * stream id or REFUSED_STREAM, RFC 9113 §8.7): safe to retry, on a new
+   * connection if this one is going away. Default false.
+   */
+  retryable?: boolean;
 }
 
 /**
@@ -40,6 +46,8 @@ export class H2Error extends Error {
   readonly streamId: number;
   readonly initiator: H2ErrorInitiator;
   readonly limit: string | undefined;
+  /** True when the request was not processed by the peer and may be retried (see {@link H2ErrorInit.retryable}). */
+  readonly retryable: boolean;
 
   constructor(message: string, init: H2ErrorInit) {
     super(message);
@@ -50,6 +58,7 @@ export class H2Error extends Error {
     this.streamId = init.streamId ?? 0;
     this.initiator = init.initiator ?? 'local';
     this.limit = init.limit;
+    this.retryable = init.retryable ?? false;
   }
 
   /** The RFC name of {@link code}, e.g. `PROTOCOL_ERROR`. */

@@ -14,7 +14,8 @@ export interface StreamChannel extends Observable<StreamEvent> {
 /**
  * Demultiplexes a session's events into one {@link StreamChannel} per stream,
  * emitted at the stream's first event (for a server, a request's HEADERS; for
- * a client, a push promise or the first event of a request it made).
+ * a client, a push promise or the first event of a request it made — which
+ * may be its `streamClosed`, when the stream has a `context`).
  * Connection-level events (settings, ping, goaway, …) are not forwarded: take
  * them from the session's events directly.
  *
@@ -33,7 +34,10 @@ export function demultiplex(): OperatorFunction<SessionEvent, StreamChannel> {
           const stream = event.stream;
           let channel = open.get(stream);
           if (channel === undefined) {
-            if (event.type === 'streamClosed') return; // never seen, nothing to tell
+            // A close of a stream never seen matters only to whoever holds it (its
+            // `context`): a client request reset or refused before any response
+            // event must still fail its caller.
+            if (event.type === 'streamClosed' && stream.context === undefined) return;
             channel = new Subject<StreamEvent>();
             open.set(stream, channel);
             subscriber.next(Object.assign(channel.asObservable(), { stream }));

@@ -75,5 +75,6 @@ function closedError(event: Extract<StreamEvent, { type: 'streamClosed' }>): H2E
     scope: 'stream',
     streamId: event.stream.id,
     initiator: event.initiator === 'remote' ? 'remote' : 'local',
+    retryable: event.stream.retryable,
   });
 }

@@ -33,7 +33,7 @@ export type { Body, BodySink } from './send-body';
 export { RxSession } from './rx-session';
 export type { GoawayInfo, RxSessionOptions, SessionSettings, SessionState, SettingsSnapshot } from './rx-session';
 export { IncomingStream, PushedStream } from './rx-stream';
-export type { ResponseEvent, SendOptions, StreamClose } from './rx-stream';
+export type { ResponseEvent, SendOptions, StreamClose, StreamedResponse } from './rx-stream';
 export { serve, RxServer } from './serve';
 export type { ServeOptions } from './serve';
 export { connect } from './connect';

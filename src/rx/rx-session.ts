@@ -1,10 +1,10 @@
-import { BehaviorSubject, filter, map, Observable, startWith, Subject, Subscription } from 'rxjs';
+import { BehaviorSubject, filter, map, Observable, Subject, Subscription } from 'rxjs';
 import type { CoreStream } from '../protocol/connection';
 import { ErrorCode } from '../protocol/error-code';
 import type { H2Error } from '../protocol/h2-error';
 import { demultiplex, type StreamChannel } from './demultiplex';
-import { toFields, type OutgoingHeaders } from './headers';
-import { IncomingStream, OutgoingRequest, PushedStream, type ResponseEvent, type SendOptions } from './rx-stream';
+import { toFields, type IncomingHeaders, type OutgoingHeaders } from './headers';
+import { IncomingStream, OutgoingRequest, PushedStream, type ResponseEvent, type SendOptions, type StreamedResponse } from './rx-stream';
 import type { Body } from './send-body';
 import type { SessionEvent } from './session-events';
 import { SessionPipeline, type SessionPipelineOptions, type TappedFrame } from './session-pipeline';
@@ -190,6 +190,62 @@ export class RxSession {
     });
   }
 
+  /**
+   * Client: sends a request, as {@link request}, and resolves with the final
+   * response once its headers arrive; the body is then read from
+   * `response.body`, a pull-based ix AsyncIterable with real backpressure
+   * (WINDOW_UPDATE only as it is read — the way to stream a large response
+   * into a slow consumer). Stopping early (`break`, `return()`) resets the
+   * stream (CANCEL); so does aborting `options.signal` before the response.
+   * Rejects, before the response, as `request()` errors (`H2Error` of kind
+   * `reset`, with `retryable`); after it, the body fails instead.
+   * Informational (1xx) responses are skipped.
+   */
+  requestStream(headers: OutgoingHeaders, body?: Body, options?: SendOptions & { signal?: AbortSignal }): Promise<StreamedResponse> {
+    return new Promise<StreamedResponse>((resolve, reject) => {
+      let resolveTrailers!: (t: IncomingHeaders | undefined) => void;
+      const trailers = new Promise<IncomingHeaders | undefined>((r) => (resolveTrailers = r));
+      let responded = false;
+      const signal = options?.signal;
+      const onAbort = (): void => {
+        if (responded) return;
+        reject(signal?.reason ?? new Error('aborted'));
+        request.cancel();
+      };
+      const settle = (): void => signal?.removeEventListener('abort', onAbort);
+      const request: OutgoingRequest = new OutgoingRequest(
+        this,
+        {
+          next: (e) => {
+            if (e.type === 'response') {
+              responded = true;
+              settle();
+              resolve({ status: e.status, headers: e.headers, fields: e.fields, body: request.body!, trailers });
+            } else if (e.type === 'trailers') resolveTrailers(e.headers);
+          },
+          error: (error) => {
+            settle();
+            resolveTrailers(undefined);
+            if (!responded) reject(error);
+          },
+          complete: () => {
+            settle();
+            resolveTrailers(undefined);
+          },
+        },
+        true,
+      );
+      if (signal?.aborted) return reject(signal.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        request.start(withRequestDefaults(toFields(headers), this.origin), body, options);
+      } catch (error) {
+        settle();
+        reject(error);
+      }
+    });
+  }
+
   /** @internal Opens a request stream (client). */
   openRequest(fields: Array<[string, string]>, endStream: boolean, request: OutgoingRequest): CoreStream {
     return this.pipeline.command((c) => c.request(fields, { endStream, context: request }));
@@ -212,7 +268,7 @@ export class RxSession {
     const first = channel.subscribe((e) => {
       if (e.type !== 'headers' && e.type !== 'push') return;
       first.unsubscribe();
-      const stream = new IncomingStream(this, e.stream, e, channel.pipe(startWith(e)));
+      const stream = new IncomingStream(this, e.stream, e, prepend(e, channel));
       e.stream.context = stream;
       this.incoming.next(stream);
     });
@@ -234,6 +290,18 @@ export class RxSession {
     this.settings.complete();
     this.state.complete();
   }
+}
+
+/**
+ * `startWith(first)` without its machinery (`concat` over `mergeMap`, about
+ * a tenth of a small request's CPU): emits `first`, then mirrors `source`.
+ */
+function prepend<T>(first: T, source: Observable<T>): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    subscriber.next(first);
+    if (!subscriber.closed) return source.subscribe(subscriber);
+    return undefined;
+  });
 }
 
 /** Request fields with the pseudo-headers a request needs filled in (RFC 9113 §8.3.1), in front. */

@@ -1,14 +1,48 @@
-import type { Observable, Subscriber, Subscription } from 'rxjs';
+import type { Observable, Observer, Subscription } from 'rxjs';
 import type { CoreStream } from '../protocol/connection';
 import { ErrorCode, errorCodeName } from '../protocol/error-code';
 import { H2Error } from '../protocol/h2-error';
-import type { BodyIterable } from './body-iterable';
+import { BodyIterable } from './body-iterable';
 import type { StreamChannel } from './demultiplex';
 import { flowControlledBody } from './flow-control';
 import { toFields, toHeaders, type IncomingHeaders, type OutgoingHeaders } from './headers';
 import type { RxSession } from './rx-session';
 import { sendBody, type Body, type BodySink } from './send-body';
 import type { StreamEvent } from './session-events';
+
+/**
+ * Sends a response on `core`: headers, then `body`, then trailers (see
+ * {@link IncomingStream.respond}). A body already in memory (bytes or a
+ * string) without trailers is queued with the headers in one command — the
+ * same frames as through {@link sendBody}, without its two extra flushes.
+ */
+function respondOn(session: RxSession, core: CoreStream, sink: StreamSink, headers: OutgoingHeaders, body: Body | undefined, options: SendOptions | undefined): Promise<void> {
+  const fields = toFields(headers);
+  if (options?.trailers === undefined) {
+    if (body === undefined) {
+      session.pipeline.command((c) => c.respond(core, fields, { endStream: true }));
+      return Promise.resolve();
+    }
+    if (typeof body === 'string' || body instanceof Uint8Array) {
+      const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+      let failure: { error: unknown } | undefined;
+      session.pipeline.command((c) => {
+        c.respond(core, fields, { endStream: false });
+        try {
+          if (bytes.length > 0) c.write(core, bytes, true);
+          else c.end(core);
+        } catch (error) {
+          // As sendBody: a body that cannot be written resets the stream and rejects.
+          failure = { error };
+          if (!core.closed) c.reset(core, ErrorCode.INTERNAL_ERROR);
+        }
+      });
+      return failure === undefined ? Promise.resolve() : Promise.reject(failure.error);
+    }
+  }
+  session.pipeline.command((c) => c.respond(core, fields, { endStream: false }));
+  return sendBody(body, sink, options?.trailers === undefined ? undefined : toFields(options.trailers));
+}
 
 /** What a client's request Observable emits, in order. */
 export type ResponseEvent =
@@ -85,26 +119,47 @@ function closeError(stream: CoreStream, close: StreamClose): H2Error {
     scope: 'stream',
     streamId: stream.id,
     initiator: close.initiator === 'remote' ? 'remote' : 'local',
+    retryable: stream.retryable,
   });
+}
+
+/**
+ * A response read with backpressure, as `session.requestStream()` resolves
+ * it: the final response's headers, and its body as a pull-based ix
+ * AsyncIterable like {@link IncomingStream.body} (WINDOW_UPDATE is sent only
+ * as it is read; stopping early resets the stream with CANCEL).
+ */
+export interface StreamedResponse {
+  readonly status: number;
+  readonly headers: IncomingHeaders;
+  readonly fields: Array<[string, string]>;
+  /** The response body, pulled with backpressure. */
+  readonly body: BodyIterable;
+  /** The trailers, once the body is done (`undefined` when there were none or the stream failed). */
+  readonly trailers: Promise<IncomingHeaders | undefined>;
 }
 
 /**
  * The client side of `session.request()`: turns the stream's events into
  * {@link ResponseEvent}s for one subscriber. Body chunks are credited to the
  * flow-control windows as they are delivered (an Observable subscriber cannot
- * pull; for pull-based backpressure read `IncomingStream.body`-style bodies
- * from `requestStream`).
+ * pull; for pull-based backpressure use `session.requestStream()`, which
+ * makes this request in `pull` mode: no `data` events, the body is
+ * {@link body}).
  * @internal
  */
 export class OutgoingRequest {
   stream: CoreStream | undefined = undefined;
+  /** Pull mode: the response body, made when the stream's events start (before the first is delivered). */
+  body: BodyIterable | undefined = undefined;
   private readonly sink: { current: StreamSink | undefined } = { current: undefined };
   private channel: Subscription | undefined = undefined;
   private done = false;
 
   constructor(
     private readonly session: RxSession,
-    private readonly subscriber: Subscriber<ResponseEvent>,
+    private readonly subscriber: Observer<ResponseEvent>,
+    private readonly pull = false,
   ) {}
 
   /** Starts the request: HEADERS now (or when a stream slot frees), then the body. */
@@ -120,6 +175,18 @@ export class OutgoingRequest {
 
   /** The stream's events arrive (the session routes them here by `stream.context`). */
   attach(channel: StreamChannel): void {
+    if (this.pull) {
+      const stream = channel.stream;
+      const command = this.session.pipeline;
+      this.body = flowControlledBody(channel, {
+        consumed: (n) => command.command((c) => c.consumed(stream, n)),
+        cancel: (n) =>
+          command.command((c) => {
+            c.consumed(stream, n);
+            if (!stream.closed) c.reset(stream, ErrorCode.CANCEL);
+          }),
+      });
+    }
     this.channel = channel.subscribe((e) => this.onEvent(e));
   }
 
@@ -127,8 +194,10 @@ export class OutgoingRequest {
   cancel(): void {
     this.channel?.unsubscribe();
     const stream = this.stream;
-    if (!this.done && stream !== undefined && !stream.closed) this.session.pipeline.command((c) => c.reset(stream, ErrorCode.CANCEL));
+    const open = !this.done && stream !== undefined && !stream.closed;
+    // Done first: the reset's own streamClosed may reach onEvent (via a channel opened by it).
     this.done = true;
+    if (open) this.session.pipeline.command((c) => c.reset(stream, ErrorCode.CANCEL));
   }
 
   private onEvent(e: StreamEvent): void {
@@ -145,7 +214,9 @@ export class OutgoingRequest {
         break;
       }
       case 'data':
-        if (e.data.length > 0) {
+        if (this.pull) {
+          // The body (flowControlledBody) takes the chunks and credits them as they are read.
+        } else if (e.data.length > 0) {
           this.subscriber.next({ type: 'data', chunk: e.data });
           this.session.pipeline.command((c) => c.consumed(e.stream, e.data.length));
         }
@@ -200,15 +271,19 @@ export class IncomingStream {
   readonly body: BodyIterable;
   /** The trailers, once the body is done (`undefined` when there were none). */
   readonly trailers: Promise<IncomingHeaders | undefined>;
-  /** Client, pushed stream: the pushed response's headers. */
-  readonly response: Promise<IncomingHeaders>;
   /** How the stream ended. */
   readonly closed: Promise<StreamClose>;
 
   private readonly sink: StreamSink;
   private resolveTrailers!: (t: IncomingHeaders | undefined) => void;
-  private resolveResponse!: (h: IncomingHeaders) => void;
-  private rejectResponse!: (e: unknown) => void;
+  /**
+   * {@link response} is made on first access: a request stream never has one,
+   * and rejecting it on every close would build an H2Error (stack trace and
+   * all) per request.
+   */
+  private responsePromise: Promise<IncomingHeaders> | undefined = undefined;
+  private responseWaiter: { resolve(h: IncomingHeaders): void; reject(e: unknown): void } | undefined = undefined;
+  private responseOutcome: { headers: IncomingHeaders } | { close: StreamClose } | undefined = undefined;
   private resolveClosed!: (c: StreamClose) => void;
 
   /** @internal Made by the session for a stream whose first event (request HEADERS or PUSH_PROMISE) is `first`. */
@@ -223,24 +298,37 @@ export class IncomingStream {
     this.headers = toHeaders(first.fields);
     this.sink = new StreamSink(session, core);
     this.trailers = new Promise((resolve) => (this.resolveTrailers = resolve));
-    this.response = new Promise((resolve, reject) => {
-      this.resolveResponse = resolve;
-      this.rejectResponse = reject;
-    });
-    // Only a pushed stream has a response to wait for: don't report an unhandled rejection otherwise.
-    this.response.catch(() => undefined);
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     const command = session.pipeline;
-    this.body = flowControlledBody(events$, {
-      consumed: (n) => command.command((c) => c.consumed(core, n)),
-      cancel: (n) => {
-        command.command((c) => {
-          c.consumed(core, n);
-          if (!core.closed) c.reset(core, ErrorCode.CANCEL);
-        });
-      },
-    });
+    if (first.type === 'headers' && first.endStream) {
+      // No body (a GET): nothing will ever be pushed into it, so it listens to nothing.
+      this.body = new BodyIterable();
+      this.body.end();
+    } else {
+      this.body = flowControlledBody(events$, {
+        consumed: (n) => command.command((c) => c.consumed(core, n)),
+        cancel: (n) => {
+          command.command((c) => {
+            c.consumed(core, n);
+            if (!core.closed) c.reset(core, ErrorCode.CANCEL);
+          });
+        },
+      });
+    }
     events$.subscribe((e) => this.onEvent(e));
+  }
+
+  /** Client, pushed stream: the pushed response's headers (rejects if the stream closes first). */
+  get response(): Promise<IncomingHeaders> {
+    if (this.responsePromise === undefined) {
+      const outcome = this.responseOutcome;
+      if (outcome === undefined) this.responsePromise = new Promise((resolve, reject) => (this.responseWaiter = { resolve, reject }));
+      else if ('headers' in outcome) this.responsePromise = Promise.resolve(outcome.headers);
+      else this.responsePromise = Promise.reject(closeError(this.core, outcome.close));
+      // Only a pushed stream has a response to wait for: don't report an unhandled rejection otherwise.
+      this.responsePromise.catch(() => undefined);
+    }
+    return this.responsePromise;
   }
 
   /** The request method (server). */
@@ -260,10 +348,7 @@ export class IncomingStream {
    * on the connection.
    */
   respond(headers: OutgoingHeaders, body?: Body, options?: SendOptions): Promise<void> {
-    const endStream = body === undefined && options?.trailers === undefined;
-    this.session.pipeline.command((c) => c.respond(this.core, toFields(headers), { endStream }));
-    if (endStream) return Promise.resolve();
-    return sendBody(body, this.sink, options?.trailers === undefined ? undefined : toFields(options.trailers));
+    return respondOn(this.session, this.core, this.sink, headers, body, options);
   }
 
   /** Sends an informational (1xx) response, e.g. `{ ':status': 103, link: '…' }`. */
@@ -300,7 +385,11 @@ export class IncomingStream {
     switch (e.type) {
       case 'headers':
         if (e.kind === 'trailers') this.resolveTrailers(toHeaders(e.fields));
-        else if (e.kind === 'response') this.resolveResponse(toHeaders(e.fields));
+        else if (e.kind === 'response' && this.responseOutcome === undefined) {
+          const headers = toHeaders(e.fields);
+          this.responseOutcome = { headers };
+          this.responseWaiter?.resolve(headers);
+        }
         break;
       case 'streamWritable':
         this.sink.wake();
@@ -308,7 +397,10 @@ export class IncomingStream {
       case 'streamClosed':
         this.sink.wake();
         this.resolveTrailers(undefined);
-        this.rejectResponse(closeError(e.stream, e));
+        if (this.responseOutcome === undefined) {
+          this.responseOutcome = { close: { code: e.code, initiator: e.initiator } };
+          this.responseWaiter?.reject(closeError(e.stream, e));
+        }
         this.resolveClosed({ code: e.code, initiator: e.initiator });
         break;
       default:
@@ -337,10 +429,7 @@ export class PushedStream {
 
   /** Sends the pushed response, as {@link IncomingStream.respond}. */
   respond(headers: OutgoingHeaders, body?: Body, options?: SendOptions): Promise<void> {
-    const endStream = body === undefined && options?.trailers === undefined;
-    this.session.pipeline.command((c) => c.respond(this.core, toFields(headers), { endStream }));
-    if (endStream) return Promise.resolve();
-    return sendBody(body, this.sink, options?.trailers === undefined ? undefined : toFields(options.trailers));
+    return respondOn(this.session, this.core, this.sink, headers, body, options);
   }
 
   /** @internal Wakes a body writer waiting for window. */

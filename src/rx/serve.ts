@@ -90,7 +90,9 @@ export class RxServer {
         new Promise<void>((resolve) => {
           if (binding.closed) return resolve();
           binding.add(() => resolve());
-          session.close();
+          // A session whose connection failed has sent its GOAWAY already (and a
+          // command would throw): it only waits for its socket to close.
+          if (!session.pipeline.connection.failed) session.close();
         }),
     );
     this.closing = Promise.all([listening, ...drained]).then(() => {

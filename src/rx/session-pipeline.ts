@@ -142,6 +142,13 @@ export class SessionPipeline {
       }
     }
     if (this.connection.closed) {
+      // The last bytes (GOAWAY, final frames) go out even while the socket is
+      // backed up: the transport queues them and ends after flushing.
+      let out = this.connection.takeOutput();
+      while (out !== undefined) {
+        this.output.next(out);
+        out = this.connection.takeOutput();
+      }
       this.output.complete();
       this.changed.complete();
     } else {

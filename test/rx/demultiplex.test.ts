@@ -47,4 +47,13 @@ describe('demultiplex', () => {
     events.error(boom);
     expect(errors).toEqual([boom]);
   });
+
+  it('opens a channel for the close of a stream never seen when someone holds it (a request reset before any response)', () => {
+    const events = new Subject<SessionEvent>();
+    const seen: string[] = [];
+    events.pipe(demultiplex()).subscribe((c) => c.subscribe({ next: (e) => seen.push(`${c.stream.id}:${e.type}`), complete: () => seen.push('done') }));
+    const held = { id: 9, context: { owner: true } } as unknown as CoreStream;
+    events.next({ type: 'streamClosed', stream: held, code: 7, initiator: 'remote' });
+    expect(seen).toEqual(['9:streamClosed', 'done']);
+  });
 });

@@ -178,3 +178,23 @@ describe('SessionPipeline on virtual time', () => {
     });
   });
 });
+
+describe('SessionPipeline and a backed-up transport', () => {
+  it('still emits the final GOAWAY when the connection fails while the socket is not writable', () => {
+    const ts = testScheduler();
+    ts.run(({ hot, expectObservable }) => {
+      // 1 ms: the socket backs up; 2 ms: the peer sends DATA on stream 0 (connection PROTOCOL_ERROR).
+      const input$ = hot<Uint8Array>('a 1ms b', {
+        a: Buffer.concat([clientStart(), settingsAck()]),
+        b: bytes({ type: FrameType.PING, streamId: 0, ack: false, payload: new Uint8Array(8) }, { type: FrameType.SETTINGS, streamId: 0, ack: false, settings: [[2, 7]] }),
+      });
+      const server = new SessionPipeline(input$, { role: 'server', scheduler: ts });
+      ts.schedule(() => server.setWritable(false), 1);
+      const decoder = new FrameDecoder({ maxFrameSize: (1 << 24) - 1 });
+      expectObservable(server.writes$.pipe(mergeMap((b) => [names(b, decoder).join(' ')]))).toBe('a 1ms (b|)', {
+        a: 'SETTINGS SETTINGS+ACK',
+        b: `PING+ACK GOAWAY:${ErrorCode.PROTOCOL_ERROR}`,
+      });
+    });
+  });
+});
