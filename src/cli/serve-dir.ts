@@ -1,0 +1,284 @@
+/**
+ * The request handler of `rx-http2 serve`: a static file server over the
+ * reactive API's {@link IncomingStream}s.
+ * @packageDocumentation
+ */
+import type { FileHandle } from 'node:fs/promises';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { ErrorCode } from '../protocol/error-code';
+import type { OutgoingHeaders } from '../rx/headers';
+import type { IncomingStream, StreamClose } from '../rx/rx-stream';
+import type { Body } from '../rx/send-body';
+import { renderDirectoryIndex, type DirEntry } from './dir-index';
+import { mimeType } from './mime';
+import { parseRange } from './range';
+import { isWithin, resolveRequestPath } from './safe-path';
+
+/** Size of each file read: four default-size DATA frames (RFC 9113 §4.2's 16 KiB). */
+export const FILE_CHUNK_SIZE = 64 * 1024;
+
+/**
+ * Request body octets read and thrown away before the stream is reset
+ * (CANCEL). A static server needs no request body; draining a small one lets
+ * the stream end cleanly, and the cap keeps an uploader from holding it.
+ */
+export const DISCARD_BODY_LIMIT = 1024 * 1024;
+
+/** One finished request, as `rx-http2 serve` logs it. */
+export interface RequestLogEntry {
+  readonly method: string;
+  readonly path: string;
+  /** The status sent; 0 if none was (the stream was reset first). */
+  readonly status: number;
+  /** Body octets handed to the stream. */
+  readonly bytes: number;
+  /** From the request's arrival to the stream's close. */
+  readonly ms: number;
+  /** How the stream closed (code 0, initiator `none`: cleanly). */
+  readonly close: StreamClose;
+}
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  416: 'Range Not Satisfiable',
+  500: 'Internal Server Error',
+};
+
+interface Exchange {
+  readonly stream: IncomingStream;
+  readonly head: boolean;
+  status: number;
+  bytes: number;
+}
+
+/**
+ * Serves the files under `root` to {@link handle}d streams:
+ * - GET and HEAD; any other method gets 405 with `allow: GET, HEAD`;
+ * - a directory: its `index.html`, else an HTML listing; `/dir` is
+ *   redirected (301) to `/dir/` so that relative links work;
+ * - content types by extension (see `mime.ts`);
+ * - single byte ranges (206, `content-range`), 416 when unsatisfiable, the
+ *   whole file for multiple ranges (see `range.ts`); `If-Range`;
+ * - validators `etag` (size and mtime) and `last-modified`, with 304 for
+ *   `If-None-Match` / `If-Modified-Since` (RFC 9110 §13), and
+ *   `cache-control: no-cache` so browsers revalidate while one edits;
+ * - files are streamed from an async iterable of reads, pulled only as the
+ *   client's flow-control window allows (never read whole into memory);
+ * - no escape from `root`: see `resolveRequestPath` (400 for `..`), and real
+ *   paths are compared so a symbolic link leading outside gets 404; only
+ *   regular files and directories are served.
+ */
+export class DirectoryHandler {
+  /** Streams being answered: reset by {@link resetAll} when a graceful shutdown runs out of patience. */
+  readonly inflight = new Set<IncomingStream>();
+  private realRoot: Promise<string> | undefined;
+
+  constructor(
+    /** The directory served (absolute). */
+    readonly root: string,
+    private readonly onLog?: (entry: RequestLogEntry) => void,
+  ) {}
+
+  /** Answers one request; never rejects. */
+  async handle(stream: IncomingStream): Promise<void> {
+    const started = performance.now();
+    const ex: Exchange = { stream, head: stream.method === 'HEAD', status: 0, bytes: 0 };
+    this.inflight.add(stream);
+    void stream.closed.then((close) => {
+      this.inflight.delete(stream);
+      this.onLog?.({ method: stream.method ?? '-', path: stream.path ?? '-', status: ex.status, bytes: ex.bytes, ms: performance.now() - started, close });
+    });
+    void discardBody(stream.body);
+    try {
+      await this.answer(ex);
+    } catch {
+      // A failure of our own (fs error mid-way, …): 500 if nothing was sent yet, else the stream is reset.
+      if (ex.status === 0) this.error(ex, 500);
+      else stream.reset(ErrorCode.INTERNAL_ERROR);
+    }
+  }
+
+  /** Resets every stream still being answered (CANCEL). */
+  resetAll(): void {
+    for (const stream of this.inflight) stream.reset(ErrorCode.CANCEL);
+  }
+
+  private async answer(ex: Exchange): Promise<void> {
+    const { stream } = ex;
+    const method = stream.method;
+    if (method !== 'GET' && method !== 'HEAD') return this.error(ex, 405, { allow: 'GET, HEAD' });
+    const resolved = resolveRequestPath(this.root, stream.path ?? '');
+    if (!resolved.ok) return this.error(ex, 400);
+    this.realRoot ??= fs.realpath(this.root);
+    let real: string;
+    let stat: import('node:fs').Stats;
+    try {
+      real = await fs.realpath(resolved.fsPath);
+      if (!isWithin(await this.realRoot, real)) return this.error(ex, 404);
+      stat = await fs.stat(real);
+    } catch (e) {
+      return this.error(ex, statusOf(e));
+    }
+    if (stat.isDirectory()) {
+      if (!resolved.urlPath.endsWith('/')) {
+        // Built from the decoded segments, never from the raw path: `//host` cannot become an off-site redirect.
+        const location = resolved.urlPath.split('/').map(encodeURIComponent).join('/') + '/' + resolved.query;
+        return this.send(ex, 301, { location, 'content-type': 'text/plain; charset=utf-8' }, `Moved to ${location}\n`);
+      }
+      const index = path.join(real, 'index.html');
+      const indexStat = await fs.stat(index).catch(() => undefined);
+      if (indexStat?.isFile() === true) return this.file(ex, index);
+      return this.listing(ex, real, resolved.urlPath);
+    }
+    if (!stat.isFile()) return this.error(ex, 404);
+    return this.file(ex, real);
+  }
+
+  private async file(ex: Exchange, fsPath: string): Promise<void> {
+    let handle: FileHandle;
+    try {
+      handle = await fs.open(fsPath, 'r');
+    } catch (e) {
+      return this.error(ex, statusOf(e));
+    }
+    const file = { handle, owned: true }; // closed here unless the body's reader took it over
+    try {
+      const stat = await handle.stat();
+      const size = stat.size;
+      const etag = `"${size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
+      const lastModified = stat.mtime.toUTCString();
+      const headers = ex.stream.headers;
+      const validators = { etag, 'last-modified': lastModified, 'cache-control': 'no-cache' };
+      if (notModified(headers, etag, stat.mtime)) return this.send(ex, 304, validators);
+      let range = parseRange(one(headers['range']), size);
+      const ifRange = one(headers['if-range']);
+      if (range.type !== 'full' && ifRange !== undefined && ifRange !== etag && ifRange !== lastModified) range = { type: 'full' };
+      if (range.type === 'unsatisfiable') return this.error(ex, 416, { 'content-range': `bytes */${size}`, 'accept-ranges': 'bytes' });
+      const [status, start, end] = range.type === 'partial' ? [206, range.start, range.end] : [200, 0, size - 1];
+      const length = end - start + 1;
+      const responseHeaders: Record<string, string | number> = {
+        'content-type': mimeType(fsPath),
+        'content-length': length,
+        'accept-ranges': 'bytes',
+        ...validators,
+      };
+      if (status === 206) responseHeaders['content-range'] = `bytes ${start}-${end}/${size}`;
+      if (ex.head || length === 0) return this.send(ex, status, responseHeaders);
+      return this.send(ex, status, responseHeaders, readFileRange(file, start, end, ex));
+    } finally {
+      if (file.owned) await handle.close();
+    }
+  }
+
+  private async listing(ex: Exchange, dir: string, urlPath: string): Promise<void> {
+    const names = await fs.readdir(dir, { withFileTypes: true });
+    const entries: DirEntry[] = [];
+    for (const dirent of names) {
+      // Follow links for the type and size shown (a link out of the root lists, but is not served).
+      const stat = await fs.stat(path.join(dir, dirent.name)).catch(() => undefined);
+      if (stat === undefined) continue;
+      entries.push({ name: dirent.name, directory: stat.isDirectory(), size: stat.isFile() ? stat.size : undefined, mtime: stat.mtime });
+    }
+    const html = renderDirectoryIndex(urlPath, entries);
+    return this.send(ex, 200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html), 'cache-control': 'no-cache' }, html);
+  }
+
+  private error(ex: Exchange, status: number, extra: Record<string, string> = {}): Promise<void> {
+    const text = `${status} ${REASONS[status] ?? ''}\n`;
+    return this.send(ex, status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': text.length, ...extra }, text);
+  }
+
+  /** Sends the response (the body skipped for HEAD); a stream already closed by the client is left alone. */
+  private async send(ex: Exchange, status: number, headers: Record<string, string | number>, body?: Body): Promise<void> {
+    const { stream } = ex;
+    if (ex.head) body = undefined; // files are not opened for HEAD: only short texts get here
+    if (typeof body === 'string') ex.bytes += Buffer.byteLength(body);
+    ex.status = status;
+    const all: OutgoingHeaders = { ':status': status, ...headers };
+    try {
+      await stream.respond(all, body);
+    } catch (e) {
+      // respond() throws when the stream was reset under us (client cancelled): nothing to answer.
+      if (!isStreamGone(e)) throw e;
+    }
+  }
+}
+
+/**
+ * Reads `start`–`end` (inclusive) of an open file as chunks. Once started it
+ * owns the file (closes it when done or abandoned); a generator never
+ * started runs no `finally`, so until then the caller keeps it.
+ */
+async function* readFileRange(file: { handle: FileHandle; owned: boolean }, start: number, end: number, ex: Exchange): AsyncGenerator<Uint8Array> {
+  const { handle } = file;
+  file.owned = false;
+  try {
+    let position = start;
+    while (position <= end) {
+      const want = Math.min(FILE_CHUNK_SIZE, end - position + 1);
+      const buffer = Buffer.allocUnsafe(want);
+      const { bytesRead } = await handle.read(buffer, 0, want, position);
+      // The file shrank under us: fail (the stream is reset) rather than send less than content-length.
+      if (bytesRead === 0) throw new Error(`file ended ${end + 1 - position} octets early`);
+      position += bytesRead;
+      ex.bytes += bytesRead;
+      yield bytesRead === want ? buffer : buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Reads and drops a request body, up to {@link DISCARD_BODY_LIMIT}; then stops reading (the stream is reset). */
+async function discardBody(body: AsyncIterable<Uint8Array>): Promise<void> {
+  let n = 0;
+  try {
+    for await (const chunk of body) {
+      n += chunk.length;
+      if (n > DISCARD_BODY_LIMIT) break;
+    }
+  } catch {
+    // The stream was reset: nothing to drain.
+  }
+}
+
+/** The status for a file system error: 404 for what does not exist, 403 for what we may not read. */
+function statusOf(error: unknown): number {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ENAMETOOLONG' || code === 'ELOOP') return 404;
+  if (code === 'EACCES' || code === 'EPERM') return 403;
+  return 500;
+}
+
+function one(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * RFC 9110 §13.1.2 and §13.1.3, for GET/HEAD: `If-None-Match` (weak
+ * comparison, `*` matches) decides when present; otherwise
+ * `If-Modified-Since`, at one-second resolution.
+ */
+export function notModified(headers: Record<string, string | string[]>, etag: string, mtime: Date): boolean {
+  const inm = one(headers['if-none-match']);
+  if (inm !== undefined) {
+    const opaque = etag.replace(/^W\//, '');
+    return inm.split(',').some((tag) => {
+      const t = tag.trim();
+      return t === '*' || t.replace(/^W\//, '') === opaque;
+    });
+  }
+  const ims = one(headers['if-modified-since']);
+  if (ims === undefined) return false;
+  const since = Date.parse(ims);
+  return !Number.isNaN(since) && Math.floor(mtime.getTime() / 1000) <= Math.floor(since / 1000);
+}
+
+function isStreamGone(error: unknown): boolean {
+  return error instanceof Error && (error as { kind?: string }).kind === 'user';
+}

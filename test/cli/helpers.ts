@@ -1,0 +1,90 @@
+import * as fs from 'node:fs';
+import * as http2 from 'node:http2';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
+
+/** A stdout/stderr stand-in that keeps what was written. */
+export interface Capture extends PassThrough {
+  isTTY?: boolean;
+  columns?: number;
+  text(): string;
+}
+
+export function capture(isTTY = false): Capture {
+  const stream = new PassThrough() as Capture;
+  const chunks: Buffer[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  stream.text = () => Buffer.concat(chunks).toString('utf8');
+  if (isTTY) {
+    stream.isTTY = true;
+    stream.columns = 80;
+  }
+  return stream;
+}
+
+export interface H2Response {
+  status: number;
+  headers: http2.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** One request with Node's own client (a second opinion on our server). */
+export function h2request(
+  origin: string,
+  headers: http2.OutgoingHttpHeaders,
+  options: { body?: string | Buffer; connect?: http2.SecureClientSessionOptions } = {},
+): Promise<H2Response> {
+  return new Promise((resolve, reject) => {
+    const client = http2.connect(origin, options.connect ?? {});
+    client.on('error', reject);
+    const req = client.request(headers, { endStream: options.body === undefined });
+    const chunks: Buffer[] = [];
+    let responseHeaders: http2.IncomingHttpHeaders = {};
+    req.on('response', (h) => (responseHeaders = h));
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      client.close();
+      resolve({ status: Number(responseHeaders[':status']), headers: responseHeaders, body: Buffer.concat(chunks) });
+    });
+    req.on('error', (e) => {
+      client.close();
+      reject(e);
+    });
+    if (options.body !== undefined) req.end(options.body);
+  });
+}
+
+/** A directory to serve, with a sibling outside it. */
+export interface Fixture {
+  /** The directory served. */
+  root: string;
+  /** Outside the root. */
+  outside: string;
+  big: Buffer;
+  remove(): void;
+}
+
+export function makeFixture(): Fixture {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'rx-http2-cli-'));
+  const root = path.join(base, 'site');
+  const outside = path.join(base, 'outside');
+  fs.mkdirSync(path.join(root, 'sub dir'), { recursive: true });
+  fs.mkdirSync(path.join(root, 'empty'));
+  fs.mkdirSync(outside);
+  fs.writeFileSync(path.join(root, 'hello.txt'), 'hello world\n');
+  fs.writeFileSync(path.join(root, 'data.json'), '{"a":1}\n');
+  fs.writeFileSync(path.join(root, 'zero.txt'), '');
+  fs.writeFileSync(path.join(root, '<weird>&.txt'), 'weird');
+  fs.writeFileSync(path.join(root, 'sub dir', 'index.html'), '<h1>sub</h1>\n');
+  const big = Buffer.alloc(3 * 1024 * 1024 + 123);
+  for (let i = 0; i < big.length; i++) big[i] = (i * 31 + (i >> 10)) & 0xff;
+  fs.writeFileSync(path.join(root, 'big.bin'), big);
+  fs.writeFileSync(path.join(outside, 'secret.txt'), 'secret');
+  fs.symlinkSync(path.join(outside, 'secret.txt'), path.join(root, 'escape.txt'));
+  fs.symlinkSync(outside, path.join(root, 'escape-dir'));
+  fs.symlinkSync('hello.txt', path.join(root, 'inside-link.txt'));
+  return { root, outside, big, remove: () => fs.rmSync(base, { recursive: true, force: true }) };
+}
+
+export const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));

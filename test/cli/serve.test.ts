@@ -1,0 +1,246 @@
+import * as fs from 'node:fs';
+import * as http2 from 'node:http2';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { main } from '../../src/cli/main';
+import type { CliRun } from '../../src/cli/io';
+import { capture, h2request, makeFixture, type Capture, type Fixture } from './helpers';
+
+describe('rx-http2 serve (in-process, fetched with node:http2)', () => {
+  let fixture: Fixture;
+  let run: CliRun;
+  let url: string;
+  let stdout: Capture;
+  let stderr: Capture;
+  const get = (p: string, headers: http2.OutgoingHttpHeaders = {}, body?: string) => h2request(url, { ':path': p, ...headers }, { body });
+
+  beforeAll(async () => {
+    fixture = makeFixture();
+    stdout = capture();
+    stderr = capture();
+    run = await main(['serve', fixture.root, '--port', '0'], { stdout, stderr });
+    url = run.url!;
+  });
+  afterAll(async () => {
+    await run?.close();
+    fixture?.remove();
+  });
+
+  it('prints one line, the URL, on stdout', () => {
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(stdout.text()).toBe(`${url}\n`);
+  });
+
+  it('lists a directory without index.html: links percent-encoded, names escaped, directories first', async () => {
+    const r = await get('/');
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toBe('text/html; charset=utf-8');
+    const html = r.body.toString();
+    expect(Number(r.headers['content-length'])).toBe(r.body.length);
+    expect(html).toContain('<title>Index of /</title>');
+    expect(html).toContain('<a href="sub%20dir/">sub dir/</a>');
+    expect(html).toContain('<a href="hello.txt">hello.txt</a>');
+    expect(html).toContain('<a href="%3Cweird%3E%26.txt">&lt;weird&gt;&amp;.txt</a>');
+    expect(html.indexOf('sub dir/')).toBeLessThan(html.indexOf('hello.txt'));
+    expect(html).not.toContain('href="../"');
+    const empty = await get('/empty/');
+    expect(empty.body.toString()).toContain('<a href="../">../</a>');
+  });
+
+  it('serves index.html for a directory, and redirects /dir to /dir/', async () => {
+    const r = await get('/sub%20dir/');
+    expect(r.status).toBe(200);
+    expect(r.body.toString()).toBe('<h1>sub</h1>\n');
+    expect(r.headers['content-type']).toBe('text/html; charset=utf-8');
+    const redirect = await get('/sub%20dir?x=1');
+    expect(redirect.status).toBe(301);
+    expect(redirect.headers.location).toBe('/sub%20dir/?x=1');
+    const noOpenRedirect = await get('//empty');
+    expect(noOpenRedirect.headers.location).toBe('/empty/');
+  });
+
+  it('serves a file with its content type, length and validators', async () => {
+    const r = await get('/hello.txt');
+    expect(r.status).toBe(200);
+    expect(r.body.toString()).toBe('hello world\n');
+    expect(r.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(r.headers['content-length']).toBe('12');
+    expect(r.headers['accept-ranges']).toBe('bytes');
+    expect(r.headers.etag).toMatch(/^"c-[0-9a-f]+"$/);
+    expect(new Date(r.headers['last-modified'] as string).getTime()).toBeGreaterThan(0);
+    expect((await get('/data.json')).headers['content-type']).toBe('application/json; charset=utf-8');
+    const zero = await get('/zero.txt');
+    expect([zero.status, zero.headers['content-length'], zero.body.length]).toEqual([200, '0', 0]);
+  });
+
+  it('streams a large file whole and intact', async () => {
+    const r = await get('/big.bin');
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toBe('application/octet-stream');
+    expect(r.body.equals(fixture.big)).toBe(true);
+  });
+
+  it('HEAD: the headers of GET, no body', async () => {
+    const r = await get('/big.bin', { ':method': 'HEAD' });
+    expect(r.status).toBe(200);
+    expect(r.headers['content-length']).toBe(String(fixture.big.length));
+    expect(r.body.length).toBe(0);
+    const listing = await get('/', { ':method': 'HEAD' });
+    expect(Number(listing.headers['content-length'])).toBeGreaterThan(0);
+    expect(listing.body.length).toBe(0);
+  });
+
+  it('ranges: 206 with content-range, suffix and open ranges, 416 when unsatisfiable, 200 for several', async () => {
+    const r = await get('/big.bin', { range: 'bytes=100-199' });
+    expect(r.status).toBe(206);
+    expect(r.headers['content-range']).toBe(`bytes 100-199/${fixture.big.length}`);
+    expect(r.headers['content-length']).toBe('100');
+    expect(r.body.equals(fixture.big.subarray(100, 200))).toBe(true);
+    const suffix = await get('/hello.txt', { range: 'bytes=-6' });
+    expect([suffix.status, suffix.body.toString(), suffix.headers['content-range']]).toEqual([206, 'world\n', 'bytes 6-11/12']);
+    const open = await get('/hello.txt', { range: 'bytes=6-' });
+    expect(open.body.toString()).toBe('world\n');
+    const tooFar = await get('/hello.txt', { range: 'bytes=12-' });
+    expect(tooFar.status).toBe(416);
+    expect(tooFar.headers['content-range']).toBe('bytes */12');
+    const several = await get('/hello.txt', { range: 'bytes=0-1,4-5' });
+    expect([several.status, several.body.toString()]).toEqual([200, 'hello world\n']);
+    const headRange = await get('/hello.txt', { ':method': 'HEAD', range: 'bytes=0-4' });
+    expect([headRange.status, headRange.headers['content-length'], headRange.body.length]).toEqual([206, '5', 0]);
+  });
+
+  it('conditional requests: 304 for a matching If-None-Match or a recent If-Modified-Since; If-Range', async () => {
+    const first = await get('/hello.txt');
+    const etag = first.headers.etag as string;
+    const lastModified = first.headers['last-modified'] as string;
+    const cached = await get('/hello.txt', { 'if-none-match': `"other", ${etag}` });
+    expect([cached.status, cached.body.length, cached.headers.etag]).toEqual([304, 0, etag]);
+    expect((await get('/hello.txt', { 'if-modified-since': lastModified })).status).toBe(304);
+    expect((await get('/hello.txt', { 'if-none-match': '"nope"', 'if-modified-since': lastModified })).status).toBe(200);
+    expect((await get('/hello.txt', { range: 'bytes=0-4', 'if-range': etag })).status).toBe(206);
+    expect((await get('/hello.txt', { range: 'bytes=0-4', 'if-range': '"stale"' })).status).toBe(200);
+  });
+
+  it('any other method: 405 with allow: GET, HEAD (a request body is drained)', async () => {
+    for (const method of ['POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH']) {
+      const r = await get('/hello.txt', { ':method': method }, method === 'POST' || method === 'PUT' ? 'x'.repeat(100_000) : undefined);
+      expect([method, r.status, r.headers.allow]).toEqual([method, 405, 'GET, HEAD']);
+    }
+  });
+
+  it('404 for what is missing; 400 for traversal attempts; 404 for links leading outside', async () => {
+    expect((await get('/nope.txt')).status).toBe(404);
+    expect((await get('/hello.txt/more')).status).toBe(404);
+    for (const p of ['/../package.json', '/%2e%2e/package.json', '/sub%20dir/../../x', '/a%2f..%2f..%2fpackage.json', '/%00']) {
+      const r = await get(p);
+      expect([p, r.status]).toEqual([p, 400]);
+    }
+    expect((await get('/escape.txt')).status).toBe(404);
+    expect((await get('/escape-dir/secret.txt')).status).toBe(404);
+    const inside = await get('/inside-link.txt');
+    expect([inside.status, inside.body.toString()]).toEqual([200, 'hello world\n']);
+  });
+
+  it('logs one line per request on stderr: method, path, status, bytes, ms', async () => {
+    await get('/hello.txt?log=1');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(stderr.text()).toMatch(/^GET \/hello\.txt\?log=1 200 12 B \d+ ms$/m);
+    expect(stderr.text()).toMatch(/^HEAD \/big\.bin 200 0 B \d+ ms$/m);
+    expect(stderr.text()).toMatch(/^POST \/hello\.txt 405 /m);
+  });
+
+  it('a client that cancels mid-file is logged as reset; the server keeps serving', async () => {
+    await new Promise<void>((resolve, reject) => {
+      const client = http2.connect(url);
+      const req = client.request({ ':path': '/big.bin?cancel' });
+      req.once('data', () => {
+        req.close(http2.constants.NGHTTP2_CANCEL);
+        client.close();
+        resolve();
+      });
+      req.on('error', reject);
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(stderr.text()).toMatch(/^GET \/big\.bin\?cancel 200 .* \(reset CANCEL by client\)$/m);
+    expect((await get('/hello.txt')).status).toBe(200);
+  });
+});
+
+describe('rx-http2 serve: options and failures', () => {
+  let fixture: Fixture;
+  beforeAll(() => (fixture = makeFixture()));
+  afterAll(() => fixture.remove());
+
+  it('--tls with no cert: a self-signed certificate made at start; ALPN h2', async () => {
+    const stderr = capture();
+    const run = await main(['serve', fixture.root, '--port', '0', '--tls'], { stdout: capture(), stderr });
+    expect(run.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(stderr.text()).toMatch(/self-signed certificate for localhost, 127\.0\.0\.1, ::1 \(SHA-256 [0-9A-F:]+\)/);
+    const r = await h2request(run.url!, { ':path': '/hello.txt' }, { connect: { rejectUnauthorized: false } });
+    expect([r.status, r.body.toString()]).toEqual([200, 'hello world\n']);
+    await expect(h2request(run.url!, { ':path': '/' })).rejects.toThrow(/self[- ]signed/i);
+    expect(await run.close()).toBe(0);
+  });
+
+  it('--cert/--key: serves that certificate (trusted as ca)', async () => {
+    const { selfSignedCertificate } = await import('../../src/cli/self-signed');
+    const made = selfSignedCertificate();
+    fs.writeFileSync(path.join(fixture.outside, 'cert.pem'), made.cert);
+    fs.writeFileSync(path.join(fixture.outside, 'key.pem'), made.key);
+    const run = await main(['serve', 'site', '-p', '0', '--cert', 'outside/cert.pem', '--key', 'outside/key.pem', '-q'], {
+      stdout: capture(),
+      stderr: capture(),
+      cwd: path.dirname(fixture.root),
+    });
+    const r = await h2request(run.url!.replace('127.0.0.1', 'localhost'), { ':path': '/data.json' }, { connect: { ca: made.cert } });
+    expect(r.body.toString()).toBe('{"a":1}\n');
+    await run.close();
+  });
+
+  it('--quiet: no request log', async () => {
+    const stderr = capture();
+    const run = await main(['serve', fixture.root, '-p', '0', '--quiet'], { stdout: capture(), stderr });
+    await h2request(run.url!, { ':path': '/hello.txt' });
+    await run.close();
+    expect(stderr.text()).toBe('');
+  });
+
+  it('close() is graceful: GOAWAY, the request in flight completes, exit 0; then nothing listens', async () => {
+    const run = await main(['serve', fixture.root, '-p', '0', '-q'], { stdout: capture(), stderr: capture() });
+    const client = http2.connect(run.url!);
+    const goaway = new Promise((r) => client.once('goaway', r));
+    const req = client.request({ ':path': '/big.bin' });
+    req.pause();
+    await new Promise((r) => req.once('response', r));
+    const closing = run.close();
+    await goaway;
+    req.resume();
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    await new Promise((r) => req.once('end', r));
+    expect(Buffer.concat(chunks).equals(fixture.big)).toBe(true);
+    expect(await closing).toBe(0);
+    expect(await run.exit).toBe(0);
+    client.close();
+    const port = Number(new URL(run.url!).port);
+    await expect(new Promise((resolve, reject) => net.connect(port, '127.0.0.1').on('connect', resolve).on('error', reject))).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('not a directory → exit 2; port in use → exit 1; bad option → exit 2 with usage', async () => {
+    const stderr = capture();
+    const missing = await main(['serve', path.join(fixture.root, 'nope')], { stdout: capture(), stderr });
+    expect(await missing.exit).toBe(2);
+    expect(stderr.text()).toContain('rx-http2: serve: not a directory');
+    const first = await main(['serve', fixture.root, '-p', '0', '-q'], { stdout: capture(), stderr: capture() });
+    const port = new URL(first.url!).port;
+    const busyErr = capture();
+    const busy = await main(['serve', fixture.root, '-p', port], { stdout: capture(), stderr: busyErr });
+    expect(await busy.exit).toBe(1);
+    expect(busyErr.text()).toMatch(/rx-http2: serve: .*EADDRINUSE/);
+    await first.close();
+    const badErr = capture();
+    const bad = await main(['serve', '--foo'], { stdout: capture(), stderr: badErr });
+    expect(await bad.exit).toBe(2);
+    expect(badErr.text()).toMatch(/^rx-http2: unknown option --foo\n\nUsage: rx-http2 serve/);
+  });
+});
