@@ -67,13 +67,20 @@ describe('SECURITY #5: zero-length header fields', () => {
 
 describe('SECURITY #6: HPACK bomb', () => {
   it('a 4 KiB entry referenced 16 K times is refused at the list limit, allocating little', () => {
-    const peer = server();
-    // Stream 1 inserts a 4000-octet value into the peer's (and our) table.
-    peer.send(peer.headers(1, [...REQUEST, ['x-bomb', 'a'.repeat(4000)]], { endStream: true }));
-    expect(peer.rec.headers).toHaveLength(1);
-    // Then 16 K one-octet references to it (index 62, the newest dynamic entry): 64 MB decoded.
-    const refs = new Uint8Array(16_000).fill(0x80 | 62);
-    const frames = split(peer, 3, refs);
+    // Stream 1 inserts a 4000-octet value into the peer's (and our) table;
+    // then 16 K one-octet references to it (index 62, the newest dynamic entry): 64 MB decoded.
+    const bomb = () => {
+      const peer = server();
+      peer.send(peer.headers(1, [...REQUEST, ['x-bomb', 'a'.repeat(4000)]], { endStream: true }));
+      expect(peer.rec.headers).toHaveLength(1);
+      const refs = new Uint8Array(16_000).fill(0x80 | 62);
+      return { peer, frames: split(peer, 3, refs) };
+    };
+    // Once unmeasured: the first run of these code paths in this worker retains
+    // compiled code and feedback, which depends on which tests ran before.
+    const warm = bomb();
+    warm.peer.send(...warm.frames);
+    const { peer, frames } = bomb();
     const { heap } = measure(() => peer.send(...frames));
     expect(peer.outSummary()).toEqual(['RST_STREAM:3:11']);
     expect(heap).toBeLessThan(2 * 65536 + 64 * 1024);
