@@ -6,7 +6,7 @@ import type { CliRun } from '../../src/cli/io';
 import { selfSignedCertificate } from '../../src/cli/self-signed';
 import { ErrorCode } from '../../src/protocol/error-code';
 import { serve, type RxServer } from '../../src/rx/serve';
-import { capture, delay, makeFixture, type Fixture } from './helpers';
+import { capture, delay, makeFixture, until, type Fixture } from './helpers';
 
 describe('rx-http2 get', () => {
   let fixture: Fixture;
@@ -160,8 +160,10 @@ describe('rx-http2 get against custom servers', () => {
 
   it('close() (SIGINT) cancels the stream (RST_STREAM CANCEL) and exits 130', async () => {
     server = await serve({ host: '127.0.0.1' });
+    let arrived = false;
     const closed = new Promise<number>((resolve) =>
       server.streams$.subscribe((stream) => {
+        arrived = true;
         void stream.closed.then((c) => resolve(c.code));
         async function* forever() {
           for (;;) {
@@ -173,7 +175,7 @@ describe('rx-http2 get against custom servers', () => {
       }),
     );
     const r = await get([`${server.url}/`, '-o', 'forever.bin']);
-    await delay(100);
+    await until(() => arrived && fs.existsSync(path.join(cwd, 'forever.bin')), 3000, 'the body to start');
     expect(await r.run.close()).toBe(130);
     expect(await closed).toBe(ErrorCode.CANCEL);
     // Before the response, too: a server that never answers.

@@ -88,3 +88,12 @@ export function makeFixture(): Fixture {
 }
 
 export const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `predicate` until it holds (or throws after `timeoutMs`): for effects that land a moment after the client sees its response. */
+export async function until(predicate: () => boolean, timeoutMs = 3000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await delay(5);
+  }
+}

@@ -4,7 +4,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
 import type { CliRun } from '../../src/cli/io';
-import { capture, h2request, makeFixture, type Capture, type Fixture } from './helpers';
+import { capture, h2request, makeFixture, until, type Capture, type Fixture } from './helpers';
 
 describe('rx-http2 serve (in-process, fetched with node:http2)', () => {
   let fixture: Fixture;
@@ -143,7 +143,7 @@ describe('rx-http2 serve (in-process, fetched with node:http2)', () => {
 
   it('logs one line per request on stderr: method, path, status, bytes, ms', async () => {
     await get('/hello.txt?log=1');
-    await new Promise((r) => setTimeout(r, 20));
+    await until(() => stderr.text().includes('/hello.txt?log=1'), 3000, 'the log line');
     expect(stderr.text()).toMatch(/^GET \/hello\.txt\?log=1 200 12 B \d+ ms$/m);
     expect(stderr.text()).toMatch(/^HEAD \/big\.bin 200 0 B \d+ ms$/m);
     expect(stderr.text()).toMatch(/^POST \/hello\.txt 405 /m);
@@ -160,7 +160,7 @@ describe('rx-http2 serve (in-process, fetched with node:http2)', () => {
       });
       req.on('error', reject);
     });
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => stderr.text().includes('/big.bin?cancel'), 3000, 'the log line');
     expect(stderr.text()).toMatch(/^GET \/big\.bin\?cancel 200 .* \(reset CANCEL by client\)$/m);
     expect((await get('/hello.txt')).status).toBe(200);
   });
