@@ -230,8 +230,10 @@ async function writeBody(response: StreamedResponse, request: GetRequest, io: Cl
     }
   } finally {
     progress.done();
+    // A file stream destroyed with writes still buffered reports each as an
+    // 'error' (ERR_STREAM_DESTROYED) afterwards: its listener stays.
     if (file !== undefined && !file.closed) file.destroy();
-    out.off('error', onError);
+    if (file === undefined) out.off('error', onError);
   }
   if (writeError !== undefined) {
     await iterator.return?.();
