@@ -162,10 +162,11 @@ export class RxSession {
   /**
    * Graceful close: GOAWAY(NO_ERROR) now; streams already open finish, new
    * ones are refused; `writes$` completes (and the transport closes) when the
-   * last stream is done.
+   * last stream is done. A no-op on a session that already failed.
    */
   close(code: number = ErrorCode.NO_ERROR): void {
-    this.pipeline.command((c) => c.goaway(code));
+    // A failed connection already sent its GOAWAY: closing it again is a no-op.
+    if (!this.pipeline.connection.failed) this.pipeline.command((c) => c.goaway(code));
     this.setState(this.pipeline.connection.closed ? 'closed' : 'closing');
   }
 

@@ -121,3 +121,17 @@ describe('RxSession (reactive API over the session pipeline)', () => {
     close();
   });
 });
+
+describe('RxSession.close() after a failure', () => {
+  it('is a no-op on a session whose connection already failed', async () => {
+    const input = new Subject<Uint8Array>();
+    const server = new RxSession(input, { role: 'server' });
+    const sub = server.writes$.subscribe();
+    const errors: unknown[] = [];
+    server.errors$.subscribe((e) => errors.push(e));
+    input.next(Buffer.from('GET / HTTP/1.1\r\n\r\n')); // not the HTTP/2 preface: connection error
+    expect(errors).toHaveLength(1);
+    expect(() => server.close()).not.toThrow();
+    sub.unsubscribe();
+  });
+});
