@@ -17,7 +17,7 @@
 import { createHash } from 'node:crypto';
 import { serve, type RxServer } from '../../src/rx/serve';
 import type { IncomingStream } from '../../src/rx/rx-stream';
-import { Payload } from './helpers';
+import { certificateFiles, Payload, tempDir, type CertificateFiles, type TempDir } from './helpers';
 
 export const HELLO = 'hello from rx-http2';
 export const TRAILERS_BODY = 'body with trailers';
@@ -97,4 +97,36 @@ async function handle(stream: IncomingStream, hook: Hook | undefined, sent: Payl
   } else if (hook === undefined || !(await hook(stream))) {
     await stream.respond({ ':status': 404 }, 'not found');
   }
+}
+
+/** The shared fixture of the client-peer suites: a temp dir, a certificate (when openssl exists), and the app over h2c and TLS. */
+export interface AppFixture {
+  dir: TempDir;
+  cert: CertificateFiles | undefined;
+  h2c: App;
+  tls: App | undefined;
+}
+
+/**
+ * Registers the hooks of an {@link AppFixture} in the current `describe`:
+ * started before all tests (handed to `ready`), closed after all, and after
+ * each test the apps must have seen no error.
+ */
+export function useApps(prefix: string, ready: (fixture: AppFixture) => void): void {
+  let fixture: Partial<AppFixture> = {};
+  beforeAll(async () => {
+    const dir = tempDir(prefix);
+    const cert = certificateFiles(dir);
+    fixture = { dir, cert, h2c: await startApp(), tls: cert !== undefined ? await startApp({ tls: cert }) : undefined };
+    ready(fixture as AppFixture);
+  });
+  afterAll(async () => {
+    await fixture.h2c?.close();
+    await fixture.tls?.close();
+    fixture.dir?.remove();
+  });
+  afterEach(() => {
+    expect(fixture.h2c?.errors).toEqual([]);
+    expect(fixture.tls?.errors ?? []).toEqual([]);
+  });
 }

@@ -4,8 +4,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { EARLY_HINTS_LINK, HELLO, startApp, TRAILERS_BODY, type App } from './app';
-import { certificateFiles, describeIf, itWithTls, MIB64, Payload, peer, run, sha256, tempDir, which, type CertificateFiles, type TempDir } from './helpers';
+import { EARLY_HINTS_LINK, HELLO, useApps, TRAILERS_BODY, type App } from './app';
+import { describeIf, itWithTls, MIB64, Payload, peer, run, sha256, which, type CertificateFiles, type TempDir } from './helpers';
 
 const haveCurl = peer('curl with HTTP/2', () => which('curl') && /\bHTTP2\b/.test(spawnSync('curl', ['--version']).stdout.toString()), 'Debian package curl; .ci/run does');
 
@@ -36,23 +36,7 @@ describeIf(haveCurl)('curl → serve()', () => {
   let h2c: App;
   let tls: App | undefined;
 
-  beforeAll(async () => {
-    dir = tempDir('curl');
-    cert = certificateFiles(dir);
-    h2c = await startApp();
-    if (cert !== undefined) tls = await startApp({ tls: cert });
-  });
-
-  afterAll(async () => {
-    await h2c?.close();
-    await tls?.close();
-    dir?.remove();
-  });
-
-  afterEach(() => {
-    expect(h2c.errors).toEqual([]);
-    expect(tls?.errors ?? []).toEqual([]);
-  });
+  useApps('curl', (f) => ({ dir, cert, h2c, tls } = f));
 
   const h2cArgs = (...args: string[]) => ['-sS', '--http2-prior-knowledge', ...args];
 

@@ -3,8 +3,8 @@
  * `serve()`: short bounded runs over h2c and TLS, many streams in flight per
  * connection, and every request must succeed.
  */
-import { startApp, type App } from './app';
-import { certificateFiles, describeIf, itWithTls, Payload, peer, run, tempDir, which, type TempDir } from './helpers';
+import { useApps, type App } from './app';
+import { describeIf, itWithTls, Payload, peer, run, which, type TempDir } from './helpers';
 
 const haveH2load = peer('h2load', () => which('h2load'), 'Debian package nghttp2-client; .ci/run does');
 const itTls = itWithTls('h2load');
@@ -42,23 +42,7 @@ describeIf(haveH2load)('h2load → serve()', () => {
   let h2c: App;
   let tls: App | undefined;
 
-  beforeAll(async () => {
-    dir = tempDir('h2load');
-    const cert = certificateFiles(dir);
-    h2c = await startApp();
-    if (cert !== undefined) tls = await startApp({ tls: cert });
-  });
-
-  afterAll(async () => {
-    await h2c?.close();
-    await tls?.close();
-    dir?.remove();
-  });
-
-  afterEach(() => {
-    expect(h2c.errors).toEqual([]);
-    expect(tls?.errors ?? []).toEqual([]);
-  });
+  useApps('h2load', (f) => ({ dir, h2c, tls } = f));
 
   async function h2load(app: App, ...args: string[]): Promise<{ stats: H2loadSummary; sessions: number }> {
     let sessions = 0;

@@ -4,8 +4,8 @@
  * responses, trailers, 103, server push, uploads and 100 streams on one
  * connection, over h2c and TLS.
  */
-import { EARLY_HINTS_LINK, HELLO, PUSHED_BODY, startApp, TRAILERS_BODY, type App } from './app';
-import { certificateFiles, describeIf, itWithTls, Payload, peer, run, sha256, tempDir, which, type CertificateFiles, type TempDir } from './helpers';
+import { EARLY_HINTS_LINK, HELLO, PUSHED_BODY, useApps, TRAILERS_BODY, type App } from './app';
+import { describeIf, itWithTls, Payload, peer, run, sha256, which, type CertificateFiles, type TempDir } from './helpers';
 
 const haveNghttp = peer('nghttp', () => which('nghttp'), 'Debian package nghttp2-client; .ci/run does');
 const itTls = itWithTls('nghttp');
@@ -62,23 +62,7 @@ describeIf(haveNghttp)('nghttp → serve()', () => {
   let h2c: App;
   let tls: App | undefined;
 
-  beforeAll(async () => {
-    dir = tempDir('nghttp');
-    cert = certificateFiles(dir);
-    h2c = await startApp();
-    if (cert !== undefined) tls = await startApp({ tls: cert });
-  });
-
-  afterAll(async () => {
-    await h2c?.close();
-    await tls?.close();
-    dir?.remove();
-  });
-
-  afterEach(() => {
-    expect(h2c.errors).toEqual([]);
-    expect(tls?.errors ?? []).toEqual([]);
-  });
+  useApps('nghttp', (f) => ({ dir, cert, h2c, tls } = f));
 
   let cert: CertificateFiles | undefined;
 
