@@ -232,6 +232,14 @@ export class RawPeer {
     this.serverSettings = first.settings;
     this.send({ type: FrameType.SETTINGS, streamId: 0, ack: true, settings: [] });
     await this.expectFrame((f) => f.unknown !== true && f.type === FrameType.SETTINGS && f.ack, 'the ACK of our SETTINGS');
+    // A WINDOW_UPDATE on stream 0 before that ACK announces the server's connection window
+    // (connectionWindowGranted): part of its setup, not an answer a later expect* should take.
+    for (let i = 0; i < this.frames.length; i++) {
+      const f = this.frames[i]!;
+      if (f.unknown !== true && f.type === FrameType.SETTINGS && f.ack) break;
+      if (f.unknown !== true && f.type === FrameType.WINDOW_UPDATE && f.streamId === 0) this.taken[i] = true;
+    }
+    while (this.taken[this.firstFree] === true) this.firstFree++;
   }
 
   /**
@@ -492,6 +500,17 @@ export class RawPeer {
   /** Frames received on `streamId`. */
   framesOn(streamId: number): Frame[] {
     return this.frames.filter((f) => f.streamId === streamId);
+  }
+
+  /**
+   * The connection window the server has granted us so far: the 65535 octets
+   * every connection starts with (RFC 9113 §6.9.2) plus its WINDOW_UPDATEs on
+   * stream 0 (servers may announce more right after their SETTINGS).
+   */
+  get connectionWindowGranted(): number {
+    let granted = 65535;
+    for (const f of this.frames) if (f.unknown !== true && f.type === FrameType.WINDOW_UPDATE && f.streamId === 0) granted += f.increment;
+    return granted;
   }
 
   /** Summaries of every frame received. */

@@ -78,13 +78,20 @@ describeTargets('RFC 9113 §6.9 WINDOW_UPDATE and flow control', (server, target
       await peer.expectHealthy();
     });
 
-    itWith(target, 'ignoresBody')('DATA beyond the server\'s connection window (a request body nobody reads) is a connection FLOW_CONTROL_ERROR', async () => {
+    itWith(target, 'ignoresBody')('DATA beyond the server\'s connection window (request bodies nobody reads, across streams) is a connection FLOW_CONTROL_ERROR', async () => {
       const peer = await connect();
-      peer.send(peer.headers(1, peer.request('/', 'POST')));
-      peer.send(peer.data(1, 16384), peer.data(1, 16384), peer.data(1, 16384), peer.data(1, 16383));
+      const window = peer.connectionWindowGranted;
+      const streamWindow = peer.serverSetting(SettingId.INITIAL_WINDOW_SIZE) ?? 65535;
+      // Fill the connection window exactly, each stream within its own window.
+      let id = 1;
+      for (let left = window; left > 0; id += 2) {
+        const n = Math.min(streamWindow, left);
+        peer.send(peer.headers(id, peer.request('/', 'POST')), ...chunks(n).map((k) => peer.data(id, k)));
+        left -= n;
+      }
       await peer.expectHealthy();
-      peer.send(peer.data(1, 1));
-      await peer.expectGoaway(ErrorCode.FLOW_CONTROL_ERROR, 1);
+      peer.send(peer.headers(id, peer.request('/', 'POST')), peer.data(id, 1));
+      await peer.expectGoaway(ErrorCode.FLOW_CONTROL_ERROR, id);
     });
 
     it('"The connection flow-control window can only be changed using WINDOW_UPDATE frames": with SETTINGS_INITIAL_WINDOW_SIZE 0 the connection window stays 65535', async () => {
@@ -184,14 +191,17 @@ describeTargets('RFC 9113 §6.9 WINDOW_UPDATE and flow control', (server, target
       await peer.expectFrame(isData(1), 'DATA in flight on stream 1');
       peer.send(peer.windowUpdate(1, MAX), peer.windowUpdate(1, MAX));
       await peer.expectRst(1, ErrorCode.FLOW_CONTROL_ERROR);
-      // DATA we had "already sent" on it: 60000 octets of the server's 65535-octet connection window.
-      peer.send(peer.data(1, 16000), peer.data(1, 16000), peer.data(1, 16000), peer.data(1, 12000));
-      // Credit comes back in WINDOW_UPDATEs once enough is owed (not necessarily all at once).
+      // DATA we had "already sent" on it: all but 1000 octets of the server's connection window.
+      const window = peer.connectionWindowGranted;
+      const inFlight = window - 1000;
+      peer.send(...chunks(inFlight).map((n) => peer.data(1, n)));
+      // Credit comes back in WINDOW_UPDATEs once enough is owed, half the window (not necessarily all at once).
       const update = await peer.expectFrame((f) => f.unknown !== true && f.type === FrameType.WINDOW_UPDATE && f.streamId === 0, 'WINDOW_UPDATE crediting the discarded DATA back to the connection');
       const credit = update.unknown !== true && update.type === FrameType.WINDOW_UPDATE ? update.increment : 0;
-      expect(credit).toBeGreaterThanOrEqual(32768);
-      // As a conformant client: upload exactly the connection window we now have. It must be accepted (not a FLOW_CONTROL_ERROR).
-      const available = 65535 - 60000 + credit;
+      expect(credit).toBeGreaterThanOrEqual(Math.ceil(window / 2));
+      // As a conformant client: upload a stream window's worth, which only the refund makes room for. It must be accepted (not a FLOW_CONTROL_ERROR).
+      const available = Math.min(window - inFlight + credit, peer.serverSetting(SettingId.INITIAL_WINDOW_SIZE) ?? 65535);
+      expect(available).toBeGreaterThan(window - inFlight);
       peer.send(peer.headers(3, peer.request('/echo', 'POST')), ...chunks(available).map((n, i, all) => peer.data(3, n, { endStream: i === all.length - 1 })));
       peer.autoWindow = true;
       peer.send(peer.windowUpdate(0, 1 << 20), peer.windowUpdate(3, 1 << 20));

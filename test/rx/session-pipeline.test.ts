@@ -75,7 +75,7 @@ describe('SessionPipeline on virtual time', () => {
       const server = new SessionPipeline(input$, { role: 'server', scheduler: ts });
       const decoder = new FrameDecoder({ maxFrameSize: (1 << 24) - 1 });
       expectObservable(server.writes$.pipe(mergeMap((b) => [names(b, decoder).join(' ')]))).toBe('a 9999ms (b|)', {
-        a: 'SETTINGS SETTINGS+ACK',
+        a: 'SETTINGS WINDOW_UPDATE:0 SETTINGS+ACK',
         b: `GOAWAY:${ErrorCode.SETTINGS_TIMEOUT}`,
       });
     });
@@ -88,7 +88,7 @@ describe('SessionPipeline on virtual time', () => {
       const server = new SessionPipeline(input$, { role: 'server', scheduler: ts });
       const decoder = new FrameDecoder({ maxFrameSize: (1 << 24) - 1 });
       expectObservable(server.writes$.pipe(mergeMap((b) => [`${b.length > 0}:${names(b, decoder).join(' ')}`])), '^ 20s !').toBe('a', {
-        a: 'true:SETTINGS SETTINGS+ACK',
+        a: 'true:SETTINGS WINDOW_UPDATE:0 SETTINGS+ACK',
       });
     });
   });
@@ -101,7 +101,7 @@ describe('SessionPipeline on virtual time', () => {
       client.command((c) => c.ping(new Uint8Array(8)));
       const decoder = new FrameDecoder({ maxFrameSize: (1 << 24) - 1, expectPreface: true });
       expectObservable(client.writes$.pipe(mergeMap((b) => [names(b, decoder).join(' ')])), '^ 1s !').toBe('a', {
-        a: 'SETTINGS HEADERS:1:end PING',
+        a: 'SETTINGS WINDOW_UPDATE:0 HEADERS:1:end PING',
       });
     });
   });
@@ -172,7 +172,7 @@ describe('SessionPipeline on virtual time', () => {
       const server = new SessionPipeline(input$, { role: 'server', scheduler: ts, limits: { streamResetBurst: 2, streamResetRate: 1 } });
       const decoder = new FrameDecoder({ maxFrameSize: (1 << 24) - 1 });
       expectObservable(server.writes$.pipe(mergeMap((b) => [names(b, decoder).join(' ')]))).toBe('a 1999ms (b|)', {
-        a: 'SETTINGS SETTINGS+ACK',
+        a: 'SETTINGS WINDOW_UPDATE:0 SETTINGS+ACK',
         b: `GOAWAY:${ErrorCode.ENHANCE_YOUR_CALM}`,
       });
     });
@@ -192,7 +192,7 @@ describe('SessionPipeline and a backed-up transport', () => {
       ts.schedule(() => server.setWritable(false), 1);
       const decoder = new FrameDecoder({ maxFrameSize: (1 << 24) - 1 });
       expectObservable(server.writes$.pipe(mergeMap((b) => [names(b, decoder).join(' ')]))).toBe('a 1ms (b|)', {
-        a: 'SETTINGS SETTINGS+ACK',
+        a: 'SETTINGS WINDOW_UPDATE:0 SETTINGS+ACK',
         b: `PING+ACK GOAWAY:${ErrorCode.PROTOCOL_ERROR}`,
       });
     });

@@ -51,6 +51,7 @@ import { frameGate, FramePhase } from './frame-gate';
 import { HeaderAssembly } from './header-assembly';
 import {
   continuationBudget,
+  DEFAULT_CONNECTION_WINDOW_SIZE,
   headerBlockBudget,
   resolveLimits,
   type ConnectionOptions,
@@ -281,6 +282,8 @@ export class Connection {
     this.floor = dataFrameFloor(this.remote.initialWindowSize, this.remote.maxFrameSize, limits.minDataFrame);
     if (options.role === 'client') this.out.pushRaw(CLIENT_PREFACE);
     this.sendSettings(options.settings ?? []);
+    const connectionWindow = options.connectionWindowSize ?? DEFAULT_CONNECTION_WINDOW_SIZE;
+    if (connectionWindow !== 65535) this.setLocalWindowSize(connectionWindow);
   }
 
   // ===========================================================================
@@ -1334,8 +1337,11 @@ export class Connection {
     }
     this.totalQueued -= s.dropQueued();
     s.trailerFields = undefined;
-    if (code !== 0 && s.recvWindow !== undefined && !s.recvRefunded) {
-      // SECURITY #16: a reset stream's unread DATA is refunded to the connection window.
+    if (s.recvWindow !== undefined && !s.recvRefunded) {
+      // A closed stream's unread DATA is refunded to the connection window:
+      // after a reset nobody will read it (SECURITY #16); after a normal close
+      // it is the application's to keep or drop, and must not starve the
+      // other streams' uploads (node:http2 credits the connection on arrival).
       s.recvRefunded = true;
       const n = s.recvWindow.buffered;
       if (n > 0) {

@@ -114,7 +114,7 @@ export class StreamRecord implements CoreStream {
   receivedLength = 0;
   /** Client: we sent (or were promised) a HEAD request, so the response has no content. */
   headRequest = false;
-  /** Receive buffer already refunded to the connection window (the stream was reset): `consumed()` is a no-op. */
+  /** Receive buffer already refunded to the connection window (the stream closed): `consumed()` is a no-op. */
   recvRefunded = false;
 
   // --- lifecycle

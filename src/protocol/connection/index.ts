@@ -10,6 +10,7 @@ export type { CoreStream } from './core-stream';
 export { WRITABLE_LOW_WATER } from './core-stream';
 export type { CloseInitiator, ConnectionEvents, HeadersKind } from './events';
 export {
+  DEFAULT_CONNECTION_WINDOW_SIZE,
   DEFAULT_LIMITS,
   continuationBudget,
   headerBlockBudget,

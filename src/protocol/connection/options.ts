@@ -252,7 +252,28 @@ export interface ConnectionOptions {
    * `maxSessionMemory` (10 MB).
    */
   autoTuneMaxWindow?: number;
+  /**
+   * The connection receive window we give the peer from the start (Node's
+   * `setLocalWindowSize`, at creation): announced with a WINDOW_UPDATE on
+   * stream 0 right after our SETTINGS when above 65535, the window every
+   * connection starts with (RFC 9113 §6.9.2); a smaller value takes effect
+   * as the peer uses up that initial credit. Backpressure is unchanged: the
+   * connection window, like a stream's, is credited only as bodies are read,
+   * so it bounds the unread DATA a peer can park at us across all streams.
+   * The 65535 default of the RFC would let ten concurrent uploads share one
+   * 64 KiB window, stalling each on our WINDOW_UPDATEs.
+   * Default {@link DEFAULT_CONNECTION_WINDOW_SIZE} (1 MiB).
+   */
+  connectionWindowSize?: number;
 }
+
+/**
+ * Default {@link ConnectionOptions.connectionWindowSize}: 1 MiB, room for 16
+ * streams' default 64 KiB windows at once, a tenth of the default
+ * `maxSessionMemory` (10 MB). node:http2 credits its connection window as DATA
+ * arrives, so a peer with 16 streams can park as much at a Node server.
+ */
+export const DEFAULT_CONNECTION_WINDOW_SIZE = 1 << 20;
 
 /** Options of {@link Connection.request}. */
 export interface RequestOptions {

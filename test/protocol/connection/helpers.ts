@@ -142,6 +142,14 @@ export function concat(chunks: Uint8Array[]): Uint8Array {
   return new Uint8Array(Buffer.concat(chunks));
 }
 
+/**
+ * The tests reason in the RFC's initial windows (65535 octets for the
+ * connection, §6.9.2), so the cores they build keep it unless a test says
+ * otherwise; the 1 MiB default connection window has its own tests
+ * (connection-window.test.ts).
+ */
+export const RFC_WINDOWS: Partial<ConnectionOptions> = { connectionWindowSize: 65535 };
+
 /** A client and a server core wired back to back. */
 export class Pair {
   readonly client: Connection;
@@ -156,8 +164,8 @@ export class Pair {
   toClient = 0;
 
   constructor(client: Partial<ConnectionOptions> = {}, server: Partial<ConnectionOptions> = {}, rng?: () => number) {
-    this.client = new Connection({ role: 'client', ...client }, this.c);
-    this.server = new Connection({ role: 'server', ...server }, this.s);
+    this.client = new Connection({ role: 'client', ...RFC_WINDOWS, ...client }, this.c);
+    this.server = new Connection({ role: 'server', ...RFC_WINDOWS, ...server }, this.s);
     this.rng = rng;
   }
 
@@ -268,7 +276,7 @@ export class RawPeer {
   private readonly frames: Frame[] = [];
 
   constructor(role: 'server' | 'client', options: Partial<ConnectionOptions> = {}) {
-    this.conn = new Connection({ role, ...options }, this.rec);
+    this.conn = new Connection({ role, ...RFC_WINDOWS, ...options }, this.rec);
     // What the core writes: a client core starts with the preface.
     this.decoder = new FrameDecoder({ expectPreface: role === 'client', maxFrameSize: 16777215 });
   }
