@@ -3,7 +3,7 @@
  * once per `takeOutput()`, and the queue of streams with DATA to schedule.
  * @packageDocumentation
  */
-import { encodeFrameInto, type Frame } from '../frames';
+import { encodeDataFrameInto, encodeFrameInto, type Frame } from '../frames';
 import type { StreamRecord } from './core-stream';
 
 /**
@@ -33,6 +33,12 @@ export class OutputBuffer {
   /** Encodes `frame` at the end. */
   push(frame: Frame): void {
     this.bytes += encodeFrameInto(frame, this.chunks);
+    this.frames++;
+  }
+
+  /** Encodes a DATA frame given by its fields at the end (no frame object: the scheduler's path). */
+  pushData(streamId: number, data: Uint8Array, endStream: boolean, padding: number | undefined): void {
+    this.bytes += encodeDataFrameInto(streamId, data, endStream, padding, this.chunks);
     this.frames++;
   }
 

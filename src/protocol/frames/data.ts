@@ -26,7 +26,17 @@ export interface DataFrame {
  * payload, Pad Length octet and padding included (RFC 9113 §6.9, §6.1).
  */
 export function flowControlledLength(frame: DataFrame): number {
-  return frame.padding === undefined ? frame.data.length : frame.data.length + frame.padding + 1;
+  return dataPayloadLength(frame.data.length, frame.padding);
+}
+
+/** The payload length of a DATA frame carrying `dataLength` octets and `padding` (Pad Length octet included when padded). */
+export function dataPayloadLength(dataLength: number, padding: number | undefined): number {
+  return padding === undefined ? dataLength : dataLength + padding + 1;
+}
+
+/** The flags of a DATA frame (RFC 9113 §6.1): END_STREAM, PADDED. */
+export function dataFlags(endStream: boolean, padding: number | undefined): number {
+  return (endStream ? FrameFlag.END_STREAM : 0) | (padding !== undefined ? FrameFlag.PADDED : 0);
 }
 
 /** Codec of DATA frames (RFC 9113 §6.1). */
@@ -34,7 +44,7 @@ export const dataCodec: FrameCodec<DataFrame> = {
   type: FrameType.DATA,
 
   flags(frame) {
-    return (frame.endStream ? FrameFlag.END_STREAM : 0) | (frame.padding !== undefined ? FrameFlag.PADDED : 0);
+    return dataFlags(frame.endStream, frame.padding);
   },
 
   payloadLength(frame) {

@@ -1,7 +1,7 @@
 import { altsvcCodec } from './altsvc';
-import { writeFrameHeader, type FrameCodec } from './codec';
+import { checkPadding, writeFrameHeader, type FrameCodec } from './codec';
 import { continuationCodec } from './continuation';
-import { dataCodec, type DataFrame } from './data';
+import { dataCodec, dataFlags, dataPayloadLength, type DataFrame } from './data';
 import type { Frame } from './frame';
 import { FRAME_HEADER_LENGTH, FrameType } from './frame-type';
 import { goawayCodec } from './goaway';
@@ -92,13 +92,23 @@ export function encodeFrameInto(frame: Frame, out: Uint8Array[]): number {
 }
 
 function encodeDataInto(frame: DataFrame, out: Uint8Array[]): number {
-  const length = dataCodec.payloadLength(frame);
-  const padding = frame.padding;
+  return encodeDataFrameInto(frame.streamId, frame.data, frame.endStream, frame.padding, out);
+}
+
+/**
+ * {@link encodeFrameInto} for a DATA frame given by its fields, for a sender
+ * that frames many (the connection core's scheduler): no frame object to
+ * build. Appends the header, `data` itself (not copied; omitted when empty)
+ * and the padding; returns the octets appended.
+ */
+export function encodeDataFrameInto(streamId: number, data: Uint8Array, endStream: boolean, padding: number | undefined, out: Uint8Array[]): number {
+  if (padding !== undefined) checkPadding(padding);
+  const length = dataPayloadLength(data.length, padding);
   const head = Buffer.allocUnsafe(padding === undefined ? FRAME_HEADER_LENGTH : FRAME_HEADER_LENGTH + 1);
-  writeFrameHeader(head, 0, length, FrameType.DATA, dataCodec.flags(frame), frame.streamId);
+  writeFrameHeader(head, 0, length, FrameType.DATA, dataFlags(endStream, padding), streamId);
   if (padding !== undefined) head[FRAME_HEADER_LENGTH] = padding;
   out.push(head);
-  if (frame.data.length > 0) out.push(frame.data);
+  if (data.length > 0) out.push(data);
   if (padding !== undefined && padding > 0) out.push(ZERO_PADDING.subarray(0, padding));
   return FRAME_HEADER_LENGTH + length;
 }

@@ -1,4 +1,5 @@
 import {
+  encodeDataFrameInto,
   encodeFrame,
   encodeFrameInto,
   flowControlledLength,
@@ -37,6 +38,19 @@ describe('encodeFrameInto', () => {
     encodeFrameInto({ type: FrameType.DATA, streamId: 1, data: new Uint8Array(0), endStream: true }, out);
     encodeFrameInto({ type: FrameType.DATA, streamId: 1, data: new Uint8Array(0), endStream: true, padding: 0 }, out);
     expect(out.map((c) => c.length)).toEqual([9, 10]);
+  });
+
+  test('encodeDataFrameInto (DATA from its fields, the scheduler\'s path) writes what encodeFrameInto writes', () => {
+    const data = new Uint8Array([7, 8, 9, 10]);
+    for (const [endStream, padding] of [[false, undefined], [true, undefined], [true, 0], [false, 17]] as const) {
+      const viaFrame: Uint8Array[] = [];
+      const viaFields: Uint8Array[] = [];
+      const n = encodeFrameInto({ type: FrameType.DATA, streamId: 5, data, endStream, padding }, viaFrame);
+      expect(encodeDataFrameInto(5, data, endStream, padding, viaFields)).toBe(n);
+      expect(toHex(viaFields)).toBe(toHex(viaFrame));
+      expect(viaFields[1]).toBe(data);
+    }
+    expect(() => encodeDataFrameInto(5, data, false, 256, [])).toThrow(RangeError);
   });
 
   test('appends to what `out` already holds and returns only the octets it added', () => {
