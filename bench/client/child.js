@@ -1,6 +1,6 @@
 /**
  * One benchmark client in its own process, so that its CPU is measured
- * alone: `ours` (connect() from rx-http2, loaded from the transpiled build)
+ * alone: `ours` (connect() from rx-http2, loaded from the package's build, dist/index.cjs)
  * or `node` (node:http2's client). Default settings on both.
  *
  * IPC (see ../lib/common.js):
@@ -10,7 +10,7 @@
  * wall in ms, cpu in µs (process.cpuUsage), both around the whole operation,
  * connecting included.
  *
- *   node child.js ours|node [--src dir]
+ *   node child.js ours|node [--src dist/index.cjs]
  */
 'use strict';
 const { serveIpc, cpuSince } = require('../lib/common');
@@ -31,7 +31,7 @@ function measure(fn) {
 
 const ours = {
   async session(url) {
-    const { connect } = require(`${src}/rx`);
+    const { connect } = require(src);
     return connect(url);
   },
   requests: measure(async ({ url, total, concurrency }) => {

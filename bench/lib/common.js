@@ -11,34 +11,15 @@ const { fork, execFileSync } = require('node:child_process');
 const ROOT = path.join(__dirname, '..', '..');
 
 /**
- * Transpiles src/**\/*.ts to CommonJS under node_modules/.cache (so `rxjs` and
- * `ix` resolve from the checkout), once per benchmark run. The benchmark
- * children then load plain JavaScript: no ts-node or TypeScript compiler in
- * their heap, so their RSS and CPU are ours alone. Returns the directory
- * that mirrors `src/`.
+ * Builds the package (`rollup -c`, as `npm run build` does) once per
+ * benchmark run and returns the path of its CommonJS bundle, `dist/index.cjs`:
+ * the benchmark children load exactly what a user's `require('rx-http2')`
+ * gets — plain JavaScript, one module, no ts-node or TypeScript compiler in
+ * their heap, so their RSS and CPU are ours alone.
  */
 function buildOurs() {
-  const ts = require('typescript');
-  const out = path.join(ROOT, 'node_modules', '.cache', 'rx-http2-bench', 'src');
-  fs.rmSync(out, { recursive: true, force: true });
-  const walk = (dir) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) {
-        const rel = path.relative(path.join(ROOT, 'src'), p);
-        const js = ts.transpileModule(fs.readFileSync(p, 'utf8'), {
-          fileName: p,
-          compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, isolatedModules: true, ignoreDeprecations: '6.0' },
-        }).outputText;
-        const dest = path.join(out, rel.replace(/\.ts$/, '.js'));
-        fs.mkdirSync(path.dirname(dest), { recursive: true });
-        fs.writeFileSync(dest, js);
-      }
-    }
-  };
-  walk(path.join(ROOT, 'src'));
-  return out;
+  execFileSync(process.execPath, [require.resolve('rollup/dist/bin/rollup'), '-c', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  return path.join(ROOT, 'dist', 'index.cjs');
 }
 
 /** A self-signed certificate for 127.0.0.1 / localhost, made with openssl in a temp dir. */

@@ -1,7 +1,7 @@
 /**
  * One benchmark server in its own process, so that its CPU and memory are
- * measured alone: `ours` (serve() from rx-http2, loaded from the transpiled
- * build) or `node` (node:http2's core API). Both answer the same routes:
+ * measured alone: `ours` (serve() from rx-http2, loaded from the package's
+ * build, dist/index.cjs) or `node` (node:http2's core API). Both answer the same routes:
  *
  *   /small     200, text/plain, a 100-octet body
  *   /big       200, a 16 MiB body (one preallocated buffer)
@@ -11,7 +11,7 @@
  * IPC (see ../lib/common.js): `start` marks the CPU baseline; `stop` answers
  * with the CPU (µs) used since, and the peak RSS (KiB) of the process so far.
  *
- *   node child.js ours|node [--tls key.pem cert.pem] [--src dir] [--autotune]
+ *   node child.js ours|node [--tls key.pem cert.pem] [--src dist/index.cjs] [--autotune]
  */
 'use strict';
 const fs = require('node:fs');
@@ -42,7 +42,7 @@ const ipc = {
 };
 
 async function startOurs() {
-  const { serve } = require(`${src}/rx`);
+  const { serve } = require(src);
   // --autotune: receive-window auto-tuning, off by default for servers (see ConnectionOptions.autoTuneWindow).
   const server = await serve({ host: '127.0.0.1', port: 0, tls, autoTuneWindow: args.includes('--autotune') });
   const noop = () => {};
