@@ -135,3 +135,37 @@ describe('RxSession.close() after a failure', () => {
     sub.unsubscribe();
   });
 });
+
+describe('RFC 9113 §8.1: a complete response, then RST_STREAM(NO_ERROR) while the request is still being sent', () => {
+  // "A server can send a complete response prior to the client sending an entire
+  // request … the server MAY request that the client abort transmission of a request
+  // without error by sending a RST_STREAM with an error code of NO_ERROR after sending
+  // a complete response." The response is the outcome; the rest of the upload is dropped.
+  async function earlyAnswer(pull: boolean) {
+    const { client, server, close } = pair();
+    server.streams$.subscribe(async (stream) => {
+      await stream.respond({ ':status': 413 }, 'too large', { trailers: { 'x-why': 'limit' } });
+      stream.reset(ErrorCode.NO_ERROR);
+    });
+    // Far more than the server's stream window: the upload is still in flight when the reset arrives.
+    const upload = Buffer.alloc(1 << 20, 1);
+    try {
+      if (!pull) return { events: await lastValueFrom(client.request({ ':method': 'POST', ':path': '/up' }, upload).pipe(rxToArray())) };
+      const response = await client.requestStream({ ':method': 'POST', ':path': '/up' }, upload);
+      return { status: response.status, body: Buffer.concat(await toArray(response.body)).toString(), trailers: await response.trailers };
+    } finally {
+      close();
+    }
+  }
+
+  it('request(): completes with the response, its body and trailers', async () => {
+    const { events } = await earlyAnswer(false);
+    expect(events!.map((e) => e.type)).toEqual(['response', 'data', 'trailers']);
+    expect(events![0]).toMatchObject({ status: 413 });
+    expect(text(events!)).toBe('too large');
+  });
+
+  it('requestStream(): the body ends normally and the trailers resolve', async () => {
+    expect(await earlyAnswer(true)).toEqual({ status: 413, body: 'too large', trailers: { 'x-why': 'limit' } });
+  });
+});
