@@ -11,9 +11,9 @@
  * - a client that goes away cancels the upstream stream, and the reverse;
  * - headers are copied minus hop-by-hop ones (RFC 9110 §7.6.1); `:authority`
  *   becomes the upstream's (the original goes in `x-forwarded-host`); `via`
- *   is added. An unreachable upstream is 502.
- * Limitation: upstream trailers are not forwarded (respond() takes trailers
- * up front).
+ *   is added. An unreachable upstream is 502;
+ * - trailers are forwarded both ways, once each body has been: `trailers`
+ *   given as a function is called after the body's last chunk.
  *
  * Run:
  *   npx ts-node --transpile-only examples/reverse-proxy.ts http://127.0.0.1:8080 [port]   # default port 8081
@@ -95,10 +95,12 @@ async function forward(stream: IncomingStream, upstream: Upstream, via: string):
       ['x-forwarded-proto', String(h[':scheme'] ?? 'http')],
       ['via', via],
     ];
-    const response = await session.requestStream(fields, await requestBody(stream), { signal: cancel.signal });
+    const upload = await requestBody(stream);
+    const response = await session.requestStream(fields, upload, { signal: cancel.signal, trailers: upload === undefined ? undefined : () => stream.trailers });
     const body = { [Symbol.asyncIterator]: () => response.body[Symbol.asyncIterator](cancel.signal) };
     const headers: Array<[string, string]> = [[':status', String(response.status)], ...endToEnd(response.fields), ['via', via]];
-    await stream.respond(headers, response.status === 204 || response.status === 304 || h[':method'] === 'HEAD' ? undefined : body);
+    if (response.status === 204 || response.status === 304 || h[':method'] === 'HEAD') await stream.respond(headers);
+    else await stream.respond(headers, body, { trailers: () => response.trailers });
   } catch {
     if (cancel.signal.aborted) return; // the client is gone: nothing to answer
     try {

@@ -7,7 +7,7 @@ import type { StreamChannel } from './demultiplex';
 import { flowControlledBody } from './flow-control';
 import { toFields, toHeaders, type IncomingHeaders, type OutgoingHeaders } from './headers';
 import type { RxSession } from './rx-session';
-import { sendBody, type Body, type BodySink } from './send-body';
+import { sendBody, type Body, type BodySink, type TrailerFields } from './send-body';
 import type { StreamEvent } from './session-events';
 
 /**
@@ -41,7 +41,17 @@ function respondOn(session: RxSession, core: CoreStream, sink: StreamSink, heade
     }
   }
   session.pipeline.command((c) => c.respond(core, fields, { endStream: false }));
-  return sendBody(body, sink, options?.trailers === undefined ? undefined : toFields(options.trailers));
+  return sendBody(body, sink, trailerFields(options?.trailers));
+}
+
+/** {@link SendOptions.trailers} as {@link sendBody} takes them. */
+function trailerFields(trailers: Trailers | undefined): TrailerFields | undefined {
+  if (trailers === undefined) return undefined;
+  if (typeof trailers !== 'function') return toFields(trailers);
+  return async () => {
+    const headers = await trailers();
+    return headers === undefined ? undefined : toFields(headers);
+  };
 }
 
 /** What a client's request Observable emits, in order. */
@@ -55,10 +65,19 @@ export type ResponseEvent =
   /** The trailer section. */
   | { type: 'trailers'; headers: IncomingHeaders; fields: Array<[string, string]> };
 
+/**
+ * Trailers (RFC 9113 §8.1): the fields, or a function called once the body's
+ * last chunk is queued, for trailers known only then — a checksum of what
+ * was streamed, a proxied upstream's trailers. What it returns (or resolves
+ * to) is sent; `undefined` ends the stream without trailers; if it throws or
+ * rejects, the stream is reset (INTERNAL_ERROR) and the send fails with it.
+ */
+export type Trailers = OutgoingHeaders | (() => OutgoingHeaders | undefined | PromiseLike<OutgoingHeaders | undefined>);
+
 /** Options of a response or a request body. */
 export interface SendOptions {
-  /** Trailers sent after the body (RFC 9113 §8.1), in place of END_STREAM on the last DATA frame. */
-  trailers?: OutgoingHeaders;
+  /** Trailers sent after the body, in place of END_STREAM on the last DATA frame (see {@link Trailers}). */
+  trailers?: Trailers;
 }
 
 /** How a stream ended: `code` 0 with initiator `none` is a clean end. */
@@ -169,7 +188,7 @@ export class OutgoingRequest {
     const sink = new StreamSink(this.session, stream);
     this.sink.current = sink;
     if (body !== undefined || options?.trailers !== undefined) {
-      sendBody(body, sink, options?.trailers === undefined ? undefined : toFields(options.trailers)).catch((e) => this.fail(e));
+      sendBody(body, sink, trailerFields(options?.trailers)).catch((e) => this.fail(e));
     }
   }
 
@@ -385,11 +404,20 @@ export class IncomingStream {
     switch (e.type) {
       case 'headers':
         if (e.kind === 'trailers') this.resolveTrailers(toHeaders(e.fields));
-        else if (e.kind === 'response' && this.responseOutcome === undefined) {
-          const headers = toHeaders(e.fields);
-          this.responseOutcome = { headers };
-          this.responseWaiter?.resolve(headers);
+        else {
+          if (e.kind === 'response' && this.responseOutcome === undefined) {
+            const headers = toHeaders(e.fields);
+            this.responseOutcome = { headers };
+            this.responseWaiter?.resolve(headers);
+          }
+          // A header section that ends the stream: there will be no trailers.
+          if (e.endStream) this.resolveTrailers(undefined);
         }
+        break;
+      case 'data':
+        // The body ended without trailers: say so now, not when the whole stream closes
+        // (which, on a server, waits for the response that may wait for this).
+        if (e.endStream) this.resolveTrailers(undefined);
         break;
       case 'streamWritable':
         this.sink.wake();

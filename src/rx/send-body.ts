@@ -19,20 +19,29 @@ export interface BodySink {
   abort(error: unknown): void;
 }
 
+/**
+ * The trailer fields {@link sendBody} ends with: given up front, or produced
+ * once the body is fully queued (`undefined` then means none).
+ */
+export type TrailerFields = Array<[string, string]> | (() => Promise<Array<[string, string]> | undefined>);
+
 /** Queued bytes above which pulling from an async-iterable body waits (Node's default highWaterMark). */
 export const BODY_HIGH_WATER = 16384;
 
 const utf8 = (chunk: Uint8Array | string): Uint8Array => (typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
 
 /**
- * Writes `body` to `sink`, then ends the stream (with `trailers` if given).
+ * Writes `body` to `sink`, then ends the stream (with `trailers` if given; a
+ * function is called once the body's last chunk is queued, and what it
+ * resolves to is sent).
  * An async iterable is pulled only while the stream's queue is under
  * {@link BODY_HIGH_WATER}: the peer's flow-control window paces the producer
  * (DESIGN principle 4). An Observable pushes; its chunks are queued as they
  * come (nothing dropped) — use an async iterable when the producer must be
  * paced. A failing source resets the stream and rejects.
  */
-export async function sendBody(body: Body | undefined, sink: BodySink, trailers?: Array<[string, string]>): Promise<void> {
+export async function sendBody(body: Body | undefined, sink: BodySink, trailers?: TrailerFields): Promise<void> {
+  let fields: Array<[string, string]> | undefined;
   try {
     if (body === undefined) {
       // nothing to write
@@ -67,9 +76,11 @@ export async function sendBody(body: Body | undefined, sink: BodySink, trailers?
         while (sink.queuedBytes >= BODY_HIGH_WATER && !sink.closed) await sink.writable();
       }
     }
+    // Trailers computed from the body (a checksum) or taken from elsewhere (a proxied upstream's): now, after it.
+    fields = typeof trailers === 'function' ? (sink.closed ? undefined : await trailers()) : trailers;
   } catch (error) {
     if (!sink.closed) sink.abort(error);
     throw error;
   }
-  if (!sink.closed) sink.end(trailers);
+  if (!sink.closed) sink.end(fields);
 }

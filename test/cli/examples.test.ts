@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as http2 from 'node:http2';
 import { main as helloServer } from '../../examples/hello-server';
 import { main as client } from '../../examples/client';
@@ -6,6 +7,7 @@ import { endToEnd, main as reverseProxy } from '../../examples/reverse-proxy';
 import { toArray } from 'ix/asynciterable';
 import { ErrorCode } from '../../src/protocol/error-code';
 import type { StreamClose } from '../../src/rx/rx-stream';
+import { connect } from '../../src/rx/connect';
 import { serve, type RxServer } from '../../src/rx/serve';
 import { delay, h2request, until } from './helpers';
 
@@ -53,6 +55,18 @@ describe('examples/', () => {
         if (stream.path === '/echo') {
           // Streams the request body back as it arrives.
           await stream.respond({ ':status': 200, 'x-upstream-saw': `${stream.headers[':authority']} ${stream.headers['x-forwarded-host']} ${stream.headers.via}` }, stream.body);
+        } else if (stream.path === '/trailers') {
+          // Echoes the body; the trailers are known only at its end: its sha256, and the request's own trailer.
+          const hash = createHash('sha256');
+          const echoed = (async function* () {
+            for await (const chunk of stream.body) {
+              hash.update(chunk);
+              yield chunk;
+            }
+          })();
+          await stream.respond({ ':status': 200 }, echoed, {
+            trailers: async () => ({ 'x-sha256': hash.digest('hex'), 'x-request-trailer': String((await stream.trailers)?.['x-client'] ?? 'none') }),
+          });
         } else if (stream.path === '/endless') {
           produced = 0;
           endlessClose = undefined;
@@ -98,6 +112,20 @@ describe('examples/', () => {
         const proxyAuthority = new URL(proxy.url).host;
         expect(r.headers['x-upstream-saw']).toBe(`${upstreamAuthority} ${proxyAuthority} 2 rx-http2-proxy`);
       } finally {
+        await proxy.close();
+      }
+    });
+
+    it('forwards trailers both ways: the request\'s to the upstream, the upstream response\'s to the client', async () => {
+      const proxy = await reverseProxy({ upstream: upstream.url, port: 0 });
+      const session = await connect(proxy.url);
+      try {
+        const body = Buffer.alloc(300_000, 0x33);
+        const r = await session.requestStream({ ':method': 'POST', ':path': '/trailers' }, body, { trailers: { 'x-client': 'yes' } });
+        expect(Buffer.concat(await toArray(r.body)).equals(body)).toBe(true);
+        expect(await r.trailers).toEqual({ 'x-sha256': createHash('sha256').update(body).digest('hex'), 'x-request-trailer': 'yes' });
+      } finally {
+        session.close();
         await proxy.close();
       }
     });

@@ -169,3 +169,68 @@ describe('RFC 9113 §8.1: a complete response, then RST_STREAM(NO_ERROR) while t
     expect(await earlyAnswer(true)).toEqual({ status: 413, body: 'too large', trailers: { 'x-why': 'limit' } });
   });
 });
+
+describe('trailers known only at the end of the body (SendOptions.trailers as a function)', () => {
+  it('are computed after the last chunk is queued, from what was streamed', async () => {
+    const { client, server, close } = pair();
+    const called: number[] = [];
+    server.streams$.subscribe((stream) => {
+      let bytes = 0;
+      async function* counted() {
+        for (let i = 0; i < 5; i++) {
+          bytes += 40_000;
+          yield new Uint8Array(40_000);
+        }
+      }
+      void stream.respond({ ':status': 200 }, counted(), {
+        trailers: () => {
+          called.push(bytes);
+          return { 'x-bytes': bytes };
+        },
+      });
+    });
+    const events = await lastValueFrom(client.request({ ':path': '/' }).pipe(rxToArray()));
+    expect(called).toEqual([200_000]);
+    expect(events.at(-1)).toMatchObject({ type: 'trailers', headers: { 'x-bytes': '200000' } });
+    close();
+  });
+
+  it('a function resolving to undefined ends the stream without trailers', async () => {
+    const { client, server, close } = pair();
+    server.streams$.subscribe((stream) => void stream.respond({ ':status': 200 }, 'body', { trailers: async () => undefined }));
+    const events = await lastValueFrom(client.request({ ':path': '/' }).pipe(rxToArray()));
+    expect(events.map((e) => e.type)).toEqual(['response', 'data']);
+    expect(text(events)).toBe('body');
+    close();
+  });
+
+  it('a function that rejects resets the stream (INTERNAL_ERROR) and fails the respond() with its error', async () => {
+    const { client, server, close } = pair();
+    const failure = new Error('checksum unavailable');
+    const responded = new Subject<unknown>();
+    server.streams$.subscribe((stream) => {
+      stream.respond({ ':status': 200 }, 'partial', { trailers: () => Promise.reject(failure) }).catch((e) => responded.next(e));
+    });
+    const outcome = lastValueFrom(client.request({ ':path': '/' }).pipe(rxToArray())).catch((e) => e);
+    expect(await firstValueFrom(responded)).toBe(failure);
+    expect(await outcome).toMatchObject({ code: ErrorCode.INTERNAL_ERROR, initiator: 'remote' });
+    close();
+  });
+
+  it('a request\'s trailers: the server sees them; and stream.trailers resolves as soon as a body ends without any', async () => {
+    const { client, server, close } = pair();
+    server.streams$.subscribe(async (stream) => {
+      const body = Buffer.concat(await toArray(stream.body)).toString();
+      // Awaited before responding: it must not wait for the stream to close.
+      const trailers = await stream.trailers;
+      await stream.respond({ ':status': 200 }, `${body}:${trailers?.['x-sum'] ?? 'none'}`);
+    });
+    const withTrailers = await lastValueFrom(client.request({ ':method': 'POST', ':path': '/' }, 'abc', { trailers: () => ({ 'x-sum': '3' }) }).pipe(rxToArray()));
+    expect(text(withTrailers)).toBe('abc:3');
+    const without = await lastValueFrom(client.request({ ':method': 'POST', ':path': '/' }, 'xyz').pipe(rxToArray()));
+    expect(text(without)).toBe('xyz:none');
+    const noBody = await lastValueFrom(client.request({ ':method': 'GET', ':path': '/' }).pipe(rxToArray()));
+    expect(text(noBody)).toBe(':none');
+    close();
+  });
+});
