@@ -5,12 +5,21 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { errorCodeName } from '../protocol/error-code';
+import { SettingId } from '../protocol/settings';
 import { serve, type RxServer } from '../rx/serve';
 import { flag, parseArgs, parsePort, stringOption, UsageError, type OptionSpec } from './args';
 import { formatBytes } from './dir-index';
 import { ExitCode, type CliIO, type CliRun } from './io';
 import { selfSignedCertificate } from './self-signed';
 import { DirectoryHandler, type RequestLogEntry } from './serve-dir';
+
+/**
+ * SETTINGS_MAX_CONCURRENT_STREAMS the command's server announces: RFC 9113
+ * §5.1.2 recommends no less than 100, and a finite limit tells clients to
+ * queue rather than open streams we would refuse; it also bounds how many
+ * files one connection has open at a time.
+ */
+export const MAX_CONCURRENT_STREAMS = 100;
 
 /** Default port: 8080, the usual unprivileged HTTP port (`--port 0` lets the OS choose). */
 export const DEFAULT_PORT = 8080;
@@ -115,7 +124,7 @@ export async function runServe(request: ServeRequest, io: CliIO): Promise<CliRun
   const handler = new DirectoryHandler(root, log);
   let server: RxServer;
   try {
-    server = await serve({ host: request.host, port: request.port, tls });
+    server = await serve({ host: request.host, port: request.port, tls, settings: [[SettingId.MAX_CONCURRENT_STREAMS, MAX_CONCURRENT_STREAMS]] });
   } catch (e) {
     return fail((e as Error).message, ExitCode.FAILURE);
   }

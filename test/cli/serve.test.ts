@@ -31,6 +31,19 @@ describe('rx-http2 serve (in-process, fetched with node:http2)', () => {
     expect(stdout.text()).toBe(`${url}\n`);
   });
 
+  it('announces SETTINGS_MAX_CONCURRENT_STREAMS 100 (RFC 9113 §5.1.2)', async () => {
+    const session = http2.connect(url);
+    try {
+      const settings = await new Promise<http2.Settings>((resolve, reject) => {
+        session.once('remoteSettings', resolve);
+        session.once('error', reject);
+      });
+      expect(settings.maxConcurrentStreams).toBe(100);
+    } finally {
+      session.close();
+    }
+  });
+
   it('lists a directory without index.html: links percent-encoded, names escaped, directories first', async () => {
     const r = await get('/');
     expect(r.status).toBe(200);
