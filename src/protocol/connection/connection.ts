@@ -12,7 +12,7 @@ import { DEFAULT_AUTOTUNE_MAX_WINDOW, RecvWindow, type RecvWindowOptions } from 
 import { SendWindow } from '../flow/send-window';
 import type { AltsvcFrame } from '../frames/altsvc';
 import type { ContinuationFrame } from '../frames/continuation';
-import { flowControlledLength, type DataFrame } from '../frames/data';
+import { dataPayloadLength, flowControlledLength, type DataFrame } from '../frames/data';
 import { FrameDecoder, type FrameSink } from '../frames/decoder';
 import type { Frame } from '../frames/frame';
 import { CLIENT_PREFACE, FrameType } from '../frames/frame-type';
@@ -1570,7 +1570,7 @@ export class Connection {
       const tap = this.events.frame;
       if (tap === undefined) this.out.pushData(s.id, data, last, padding);
       else this.emit({ type: FrameType.DATA, streamId: s.id, data, endStream: last, padding });
-      const charged = padding === undefined ? n : n + padding + 1;
+      const charged = dataPayloadLength(n, padding);
       s.sendWindow.consume(charged);
       this.connSend.consume(charged);
       if (last) {
