@@ -27,6 +27,14 @@ export const DEFAULT_PORT = 8080;
 /** Default address: loopback only — a directory is shared with other machines only when asked (`--host 0.0.0.0`). */
 export const DEFAULT_HOST = '127.0.0.1';
 
+/**
+ * Default `--idle-timeout`: 120 s without a byte in or out while no request
+ * is open closes a connection (GOAWAY NO_ERROR), so that idle clients do not
+ * hold sockets forever (nginx closes idle HTTP/2 connections after 75 s to
+ * 3 min, depending on the version).
+ */
+export const DEFAULT_IDLE_TIMEOUT_S = 120;
+
 /** How long a graceful shutdown waits for requests in flight before resetting them (ms). */
 export const SHUTDOWN_GRACE_MS = 3000;
 
@@ -36,6 +44,7 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { name: 'tls' },
   { name: 'cert', value: true },
   { name: 'key', value: true },
+  { name: 'idle-timeout', value: true },
   { name: 'quiet', short: 'q' },
   { name: 'help', short: 'h' },
 ];
@@ -55,6 +64,9 @@ Options:
                      localhost, 127.0.0.1 and ::1 made at start
       --cert <file>  TLS certificate chain (PEM); implies --tls
       --key <file>   TLS private key (PEM); implies --tls
+      --idle-timeout <s>
+                     close connections idle that long with no request open
+                     (default ${DEFAULT_IDLE_TIMEOUT_S}; 0: never)
   -q, --quiet        no request log
   -h, --help         show this help
 `;
@@ -68,6 +80,8 @@ export interface ServeRequest {
   readonly cert: string | undefined;
   readonly key: string | undefined;
   readonly quiet: boolean;
+  /** Seconds; 0 never closes idle connections. */
+  readonly idleTimeout: number;
 }
 
 /**
@@ -82,6 +96,8 @@ export function parseServeArgs(argv: readonly string[]): ServeRequest | 'help' {
   const cert = stringOption(args, 'cert');
   const key = stringOption(args, 'key');
   if ((cert === undefined) !== (key === undefined)) throw new UsageError('serve: --cert and --key go together', 'serve');
+  const idle = stringOption(args, 'idle-timeout');
+  if (idle !== undefined && !/^\d+(\.\d+)?$/.test(idle)) throw new UsageError(`serve: invalid --idle-timeout '${idle}' (seconds, 0: never)`, 'serve');
   return {
     dir: args.positionals[0] ?? '.',
     port: port === undefined ? DEFAULT_PORT : parsePort(port, 'serve'),
@@ -90,6 +106,7 @@ export function parseServeArgs(argv: readonly string[]): ServeRequest | 'help' {
     cert,
     key,
     quiet: flag(args, 'quiet'),
+    idleTimeout: idle === undefined ? DEFAULT_IDLE_TIMEOUT_S : Number(idle),
   };
 }
 
@@ -124,7 +141,13 @@ export async function runServe(request: ServeRequest, io: CliIO): Promise<CliRun
   const handler = new DirectoryHandler(root, log);
   let server: RxServer;
   try {
-    server = await serve({ host: request.host, port: request.port, tls, settings: [[SettingId.MAX_CONCURRENT_STREAMS, MAX_CONCURRENT_STREAMS]] });
+    server = await serve({
+      host: request.host,
+      port: request.port,
+      tls,
+      settings: [[SettingId.MAX_CONCURRENT_STREAMS, MAX_CONCURRENT_STREAMS]],
+      idleTimeout: request.idleTimeout * 1000,
+    });
   } catch (e) {
     return fail((e as Error).message, ExitCode.FAILURE);
   }

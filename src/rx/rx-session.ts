@@ -1,9 +1,10 @@
-import { BehaviorSubject, filter, map, Observable, Subject, Subscription } from 'rxjs';
+import { asyncScheduler, BehaviorSubject, filter, map, Observable, Subject, Subscription, tap } from 'rxjs';
 import type { CoreStream } from '../protocol/connection';
 import { ErrorCode } from '../protocol/error-code';
 import type { H2Error } from '../protocol/h2-error';
 import { demultiplex, type StreamChannel } from './demultiplex';
 import { toFields, type IncomingHeaders, type OutgoingHeaders } from './headers';
+import { idleTimeout } from './idle-timeout';
 import { IncomingStream, OutgoingRequest, PushedStream, type ResponseEvent, type SendOptions, type StreamedResponse } from './rx-stream';
 import type { Body } from './send-body';
 import type { SessionEvent } from './session-events';
@@ -38,6 +39,15 @@ export interface GoawayInfo {
 export interface RxSessionOptions extends SessionPipelineOptions {
   /** Client: `:scheme` and `:authority` for requests that don't give them. */
   origin?: { scheme: string; authority: string };
+  /**
+   * Milliseconds without a byte in or out, while no stream is open, after
+   * which the session closes gracefully (GOAWAY NO_ERROR): an idle
+   * connection does not hold a socket and its memory forever (nginx's
+   * `http2_idle_timeout`; Node's `http2session.setTimeout()`, whose
+   * handler usually closes the session). A session with open streams is left
+   * alone, however quiet. On the scheduler's clock. 0 (the default): never.
+   */
+  idleTimeout?: number;
 }
 
 /** Where a session is in its life. */
@@ -81,7 +91,10 @@ export class RxSession {
   readonly origin: { scheme: string; authority: string };
 
   constructor(input$: Observable<Uint8Array>, options: RxSessionOptions) {
-    this.pipeline = new SessionPipeline(input$, options);
+    const idle = options.idleTimeout ?? 0;
+    // Bytes in and batches out: what resets the idle timer (only watched when there is one).
+    const activity = idle > 0 ? new Subject<void>() : undefined;
+    this.pipeline = new SessionPipeline(activity === undefined ? input$ : input$.pipe(tap(() => activity.next())), options);
     this.origin = options.origin ?? { scheme: 'http', authority: 'localhost' };
     const events$ = this.pipeline.events$;
     const c = this.pipeline.connection;
@@ -110,9 +123,19 @@ export class RxSession {
         complete: () => this.end(),
       }),
     );
+    if (activity !== undefined) {
+      this.routing.add(
+        activity.pipe(idleTimeout(idle, options.scheduler ?? asyncScheduler)).subscribe(() => {
+          if (this.state.value === 'open' && c.counters.activeStreams === 0) this.close();
+        }),
+      );
+    }
     this.writes$ = new Observable<Uint8Array[]>((subscriber) => {
       const s = this.pipeline.writes$.subscribe({
-        next: (batch) => subscriber.next(batch),
+        next: (batch) => {
+          activity?.next();
+          subscriber.next(batch);
+        },
         error: (e) => {
           this.end();
           subscriber.error(e);

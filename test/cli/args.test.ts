@@ -1,6 +1,6 @@
 import { flag, listOption, parseArgs, parsePort, stringOption, UsageError, type OptionSpec } from '../../src/cli/args';
 import { parseGetArgs, parseHeader } from '../../src/cli/get';
-import { parseServeArgs, DEFAULT_HOST, DEFAULT_PORT } from '../../src/cli/serve-command';
+import { parseServeArgs, DEFAULT_HOST, DEFAULT_IDLE_TIMEOUT_S, DEFAULT_PORT } from '../../src/cli/serve-command';
 
 const specs: OptionSpec[] = [
   { name: 'output', short: 'o', value: true },
@@ -48,8 +48,9 @@ describe('parseArgs', () => {
 
 describe('serve arguments', () => {
   it('defaults: current directory, port 8080 on 127.0.0.1, h2c', () => {
-    expect(parseServeArgs([])).toEqual({ dir: '.', port: DEFAULT_PORT, host: DEFAULT_HOST, tls: false, cert: undefined, key: undefined, quiet: false });
+    expect(parseServeArgs([])).toEqual({ dir: '.', port: DEFAULT_PORT, host: DEFAULT_HOST, tls: false, cert: undefined, key: undefined, quiet: false, idleTimeout: DEFAULT_IDLE_TIMEOUT_S });
     expect(DEFAULT_PORT).toBe(8080);
+    expect(DEFAULT_IDLE_TIMEOUT_S).toBe(120);
   });
 
   it('--cert/--key imply --tls and go together', () => {
@@ -61,11 +62,18 @@ describe('serve arguments', () => {
       cert: 'c.pem',
       key: 'k.pem',
       quiet: true,
+      idleTimeout: DEFAULT_IDLE_TIMEOUT_S,
     });
     expect(() => parseServeArgs(['--cert', 'c.pem'])).toThrow('--cert and --key go together');
     expect(() => parseServeArgs(['a', 'b'])).toThrow('one directory only');
     expect(() => parseServeArgs(['--port', 'http'])).toThrow("invalid port 'http'");
     expect(parseServeArgs(['--help'])).toBe('help');
+  });
+
+  it('--idle-timeout: seconds, 0 for never; anything else is a usage error', () => {
+    expect(parseServeArgs(['--idle-timeout', '0'])).toMatchObject({ idleTimeout: 0 });
+    expect(parseServeArgs(['--idle-timeout', '2.5'])).toMatchObject({ idleTimeout: 2.5 });
+    for (const bad of ['-1', 'soon', '1e3', '']) expect(() => parseServeArgs(['--idle-timeout', bad])).toThrow(`invalid --idle-timeout '${bad}'`);
   });
 });
 
