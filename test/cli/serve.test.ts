@@ -210,15 +210,12 @@ describe('rx-http2 serve: options and failures', () => {
     await run.close();
   });
 
-  it('--idle-timeout: a connection with no request open is closed with GOAWAY(NO_ERROR) once idle that long', async () => {
+  it('--idle-timeout: an idle connection is closed with GOAWAY(NO_ERROR)', async () => {
     const run = await main(['serve', fixture.root, '--port', '0', '--quiet', '--idle-timeout', '0.05'], { stdout: capture(), stderr: capture() });
     const session = http2.connect(run.url!);
     try {
-      // A request first: the connection is used, then left idle.
-      await new Promise<void>((resolve, reject) => {
-        const req = session.request({ ':path': '/hello.txt' });
-        req.on('error', reject).on('end', resolve).resume();
-      });
+      // No request: one made here could race the 50 ms timer on a loaded machine
+      // (activity and open streams are covered on virtual time, test/rx/rx-session-idle).
       const code = await new Promise<number>((resolve) => session.once('goaway', resolve));
       expect(code).toBe(http2.constants.NGHTTP2_NO_ERROR);
     } finally {
