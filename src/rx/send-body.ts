@@ -30,6 +30,11 @@ export const BODY_HIGH_WATER = 16384;
 
 const utf8 = (chunk: Uint8Array | string): Uint8Array => (typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
 
+/** Resolves once `sink` is closed, or as soon as it wakes after `done()` turned true (then there is no need to wait). */
+async function whenClosed(sink: BodySink, done: () => boolean): Promise<void> {
+  while (!sink.closed && !done()) await sink.writable();
+}
+
 /**
  * Writes `body` to `sink`, then ends the stream (with `trailers` if given; a
  * function is called once the body's last chunk is queued, and what it
@@ -51,22 +56,31 @@ export async function sendBody(body: Body | undefined, sink: BodySink, trailers?
     } else if (isObservable(body)) {
       await new Promise<void>((resolve, reject) => {
         let subscription: Subscription | undefined = undefined;
-        let stopped = false;
+        let settled = false;
+        // The stream was reset under us: let the producer go.
+        const stop = (): void => {
+          settled = true;
+          subscription?.unsubscribe();
+          resolve();
+        };
         subscription = body.subscribe({
           next: (chunk) => {
             if (!sink.closed) sink.write(utf8(chunk));
-            else {
-              // The stream was reset under us: stop the producer.
-              stopped = true;
-              subscription?.unsubscribe();
-              resolve();
-            }
+            else stop();
           },
-          error: reject,
-          complete: resolve,
+          error: (e) => {
+            settled = true;
+            reject(e);
+          },
+          complete: () => {
+            settled = true;
+            resolve();
+          },
         });
         // A synchronous source may have been stopped before `subscription` was assigned.
-        if (stopped) subscription.unsubscribe();
+        if (settled) subscription.unsubscribe();
+        // A quiet source is let go when the stream closes too, not only at its next chunk.
+        else void whenClosed(sink, () => settled).then(() => settled || stop());
       });
     } else {
       for await (const chunk of body) {

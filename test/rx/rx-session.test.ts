@@ -1,4 +1,4 @@
-import { firstValueFrom, lastValueFrom, mergeMap, from, Subject, toArray as rxToArray, filter, take } from 'rxjs';
+import { concat, firstValueFrom, lastValueFrom, merge, mergeMap, from, Observable, of, Subject, throwError, toArray as rxToArray, filter, take } from 'rxjs';
 import { toArray } from 'ix/asynciterable';
 import { ErrorCode } from '../../src/protocol/error-code';
 import { RxSession, type RxSessionOptions } from '../../src/rx/rx-session';
@@ -231,6 +231,74 @@ describe('trailers known only at the end of the body (SendOptions.trailers as a 
     expect(text(without)).toBe('xyz:none');
     const noBody = await lastValueFrom(client.request({ ':method': 'GET', ':path': '/' }).pipe(rxToArray()));
     expect(text(noBody)).toBe(':none');
+    close();
+  });
+});
+
+describe('Observable bodies', () => {
+  it('a response body from an Observable: strings and bytes, synchronous and later chunks, in order', async () => {
+    const { client, server, close } = pair();
+    server.streams$.subscribe((stream) => {
+      const later = new Subject<string>();
+      void stream.respond({ ':status': 200 }, merge(from(['a', Buffer.from('b')]), later));
+      setImmediate(() => {
+        later.next('c');
+        later.complete();
+      });
+    });
+    const events = await lastValueFrom(client.request({ ':path': '/' }).pipe(rxToArray()));
+    expect(text(events)).toBe('abc');
+    close();
+  });
+
+  it('a request body from an Observable reaches the server whole', async () => {
+    const { client, server, close } = pair();
+    server.streams$.subscribe(async (stream) => {
+      const body = Buffer.concat(await toArray(stream.body));
+      await stream.respond({ ':status': 200 }, `${body.length}:${body.subarray(0, 3).toString()}`);
+    });
+    const chunks = Array.from({ length: 20 }, (_, i) => Buffer.alloc(10_000, 0x61 + (i % 26)));
+    const events = await lastValueFrom(client.request({ ':method': 'POST', ':path': '/' }, from(chunks)).pipe(rxToArray()));
+    expect(text(events)).toBe('200000:aaa');
+    close();
+  });
+
+  it('an Observable that errors resets the stream (INTERNAL_ERROR) and fails the respond() with its error', async () => {
+    const { client, server, close } = pair();
+    const failure = new Error('source broke');
+    const responded = new Subject<unknown>();
+    server.streams$.subscribe((stream) => {
+      stream.respond({ ':status': 200 }, concat(of('partial'), throwError(() => failure))).catch((e) => responded.next(e));
+    });
+    const outcome = lastValueFrom(client.request({ ':path': '/' }).pipe(rxToArray())).catch((e) => e);
+    expect(await firstValueFrom(responded)).toBe(failure);
+    expect(await outcome).toMatchObject({ code: ErrorCode.INTERNAL_ERROR, initiator: 'remote' });
+    close();
+  });
+
+  it('a stream the client resets stops the producer: the Observable is unsubscribed, even a quiet one', async () => {
+    const { client, server, close } = pair();
+    const producer = new Subject<Uint8Array>();
+    let unsubscribed = false;
+    const source = new Observable<Uint8Array>((subscriber) => {
+      const s = producer.subscribe(subscriber);
+      return () => {
+        unsubscribed = true;
+        s.unsubscribe();
+      };
+    });
+    const served = new Subject<{ stream: IncomingStream; responded: Promise<void> }>();
+    server.streams$.subscribe((stream) => {
+      served.next({ stream, responded: stream.respond({ ':status': 200 }, source) });
+      producer.next(new Uint8Array(100));
+    });
+    const serving = firstValueFrom(served);
+    const request = client.request({ ':path': '/' }).subscribe({ next: (e) => e.type === 'data' && request.unsubscribe() });
+    const { stream, responded } = await serving;
+    expect(await stream.closed).toEqual({ code: ErrorCode.CANCEL, initiator: 'remote' });
+    // No further chunk comes: the close alone lets the producer go, and respond() resolves.
+    await responded;
+    expect(unsubscribed).toBe(true);
     close();
   });
 });
