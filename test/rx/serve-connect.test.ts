@@ -1,7 +1,9 @@
 import * as http2 from 'node:http2';
+import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { lastValueFrom, toArray as rxToArray } from 'rxjs';
 import { toArray } from 'ix/asynciterable';
+import { ErrorCode } from '../../src/protocol/error-code';
 import { connect } from '../../src/rx/connect';
 import { serve } from '../../src/rx/serve';
 import type { ResponseEvent } from '../../src/rx/rx-stream';
@@ -61,5 +63,26 @@ describe('serve() and connect() over real sockets (h2c on 127.0.0.1)', () => {
     expect(body(events)).toBe('node saw GET /hello');
     session.close();
     await new Promise<void>((r) => nodeServer.close(() => r()));
+  });
+
+  it('a server nobody serves (no streams$ subscriber) refuses requests with REFUSED_STREAM, safe to retry', async () => {
+    const server = await serve({ host: '127.0.0.1' });
+    const session = await connect(server.url);
+    try {
+      const error = await lastValueFrom(session.request({ ':path': '/' }).pipe(rxToArray())).catch((e) => e);
+      expect(error).toMatchObject({ kind: 'reset', code: ErrorCode.REFUSED_STREAM, initiator: 'remote', retryable: true });
+    } finally {
+      session.close();
+      await server.close();
+    }
+  });
+
+  it('a connection that arrives while the server is closing is not served', async () => {
+    const server = await serve({ host: '127.0.0.1' });
+    const closed = server.close();
+    const socket = new net.Socket();
+    server.accept(socket);
+    expect(socket.destroyed).toBe(true);
+    await closed;
   });
 });
