@@ -5,10 +5,8 @@
  * It is still backpressure (credited only as bodies are read), and a stream
  * that closes with its body unread gives its octets back to the connection.
  */
-import { Connection } from '../../../src/protocol/connection';
-import { DEFAULT_CONNECTION_WINDOW_SIZE } from '../../../src/protocol/connection/options';
+import { Connection, DEFAULT_CONNECTION_WINDOW_SIZE, type CoreStream } from '../../../src/protocol/connection';
 import { SettingId } from '../../../src/protocol/settings';
-import type { CoreStream } from '../../../src/protocol/connection';
 import { POST, RawPeer, Recorder } from './helpers';
 
 const MiB = 1 << 20;
