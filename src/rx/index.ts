@@ -31,7 +31,7 @@ export type { IncomingHeaders, OutgoingHeaders, OutgoingHeaderValue } from './he
 export { sendBody, BODY_HIGH_WATER } from './send-body';
 export type { Body, BodySink, TrailerFields } from './send-body';
 export { RxSession } from './rx-session';
-export type { GoawayInfo, RxSessionOptions, SessionSettings, SessionState, SettingsSnapshot } from './rx-session';
+export type { AltSvcInfo, GoawayInfo, RxSessionOptions, SessionSettings, SessionState, SettingsSnapshot } from './rx-session';
 export { IncomingStream, PushedStream } from './rx-stream';
 export type { ResponseEvent, SendOptions, StreamClose, StreamedResponse, Trailers } from './rx-stream';
 export { serve, RxServer } from './serve';

@@ -35,6 +35,14 @@ export interface GoawayInfo {
   debugData: Uint8Array;
 }
 
+/** An ALTSVC frame received (RFC 7838 §4): alternative services for `origin` (stream 0), or for the origin of stream `streamId`'s request (then `origin` is empty). */
+export interface AltSvcInfo {
+  streamId: number;
+  origin: string;
+  /** An Alt-Svc field value, e.g. `h2=":8443"; ma=3600`, or `clear`. */
+  value: string;
+}
+
 /** Options of an {@link RxSession}: the pipeline's, plus the origin requests default to. */
 export interface RxSessionOptions extends SessionPipelineOptions {
   /** Client: `:scheme` and `:authority` for requests that don't give them. */
@@ -79,6 +87,10 @@ export class RxSession {
   readonly frames$: Observable<TappedFrame>;
   /** Streams the peer opened: requests (server), pushed responses (client). */
   readonly streams$: Observable<IncomingStream>;
+  /** Client: ALTSVC frames the server sent (RFC 7838). */
+  readonly altsvc$: Observable<AltSvcInfo>;
+  /** Client: ORIGIN frames the server sent (RFC 8336): each the full list of origins it is authoritative for. */
+  readonly origin$: Observable<string[]>;
   /** The bytes to write, one batch per scheduler turn: for the transport, subscribed once. */
   readonly writes$: Observable<Uint8Array[]>;
 
@@ -111,6 +123,14 @@ export class RxSession {
       map((e) => e.error),
     );
     this.frames$ = this.pipeline.frames$;
+    this.altsvc$ = events$.pipe(
+      filter((e): e is Extract<SessionEvent, { type: 'altsvc' }> => e.type === 'altsvc'),
+      map(({ streamId, origin, value }) => ({ streamId, origin, value })),
+    );
+    this.origin$ = events$.pipe(
+      filter((e): e is Extract<SessionEvent, { type: 'origin' }> => e.type === 'origin'),
+      map((e) => e.origins),
+    );
     this.streams$ = this.incoming.asObservable();
     this.routing = new Subscription();
     this.routing.add(events$.pipe(demultiplex()).subscribe((channel) => this.route(channel)));
@@ -175,6 +195,32 @@ export class RxSession {
       if (!ok) subscriber.error(new Error('too many outstanding PINGs (maxOutstandingPings)'));
       return () => subscription.unsubscribe();
     });
+  }
+
+  /**
+   * Server: advertises alternative services (RFC 7838 §4) in an ALTSVC frame:
+   * for an origin (a URL or `scheme://host[:port]`, sent on stream 0), or for
+   * the origin of a request `stream` (sent on that stream).
+   * @param value an Alt-Svc field value, e.g. `h2=":8443"; ma=3600`, or `clear`.
+   * @throws TypeError for an origin that is not a URL with an origin (`data:`, …).
+   */
+  sendAltsvc(value: string, target: string | URL | IncomingStream): void {
+    if (target instanceof IncomingStream) {
+      this.pipeline.command((c) => c.altsvc(target.id, '', value));
+      return;
+    }
+    const origin = originOf(target, 'ALTSVC');
+    this.pipeline.command((c) => c.altsvc(0, origin, value));
+  }
+
+  /**
+   * Server: sends an ORIGIN frame (RFC 8336): the origins this connection may
+   * be used for (so a client can coalesce requests for them on it).
+   * @throws TypeError for an origin that is not a URL with an origin.
+   */
+  sendOrigin(...origins: Array<string | URL>): void {
+    const list = origins.map((o) => originOf(o, 'ORIGIN'));
+    this.pipeline.command((c) => c.origin(list));
   }
 
   /** Sends new SETTINGS (`[id, value]` pairs); they apply, and `settings$` emits, once acknowledged. */
@@ -329,6 +375,18 @@ function prepend<T>(first: T, source: Observable<T>): Observable<T> {
 }
 
 /** Request fields with the pseudo-headers a request needs filled in (RFC 9113 §8.3.1), in front. */
+/** The serialized origin of `target` (RFC 6454), or a TypeError naming the frame it was for. */
+function originOf(target: string | URL, frame: 'ALTSVC' | 'ORIGIN'): string {
+  let origin: string;
+  try {
+    origin = (typeof target === 'string' ? new URL(target) : target).origin;
+  } catch {
+    origin = 'null';
+  }
+  if (origin === 'null') throw new TypeError(`${frame} needs a valid origin, got ${String(target)}`);
+  return origin;
+}
+
 function withRequestDefaults(fields: Array<[string, string]>, origin: { scheme: string; authority: string }): Array<[string, string]> {
   let method: string | undefined;
   let scheme = false;

@@ -302,3 +302,34 @@ describe('Observable bodies', () => {
     close();
   });
 });
+
+describe('ALTSVC (RFC 7838) and ORIGIN (RFC 8336)', () => {
+  it('the server advertises; the client sees them on altsvc$ and origin$', async () => {
+    const { client, server, close } = pair();
+    const altsvc = lastValueFrom(client.altsvc$.pipe(take(2), rxToArray()));
+    const origins = firstValueFrom(client.origin$);
+    server.streams$.subscribe((stream) => {
+      server.sendAltsvc('h2=":8443"; ma=60', 'https://example.com/some/path');
+      server.sendAltsvc('clear', stream);
+      server.sendOrigin('https://a.example', new URL('https://b.example:8443/x'));
+      void stream.respond({ ':status': 204 });
+    });
+    const response = await lastValueFrom(client.request({ ':path': '/' }).pipe(rxToArray()));
+    expect(response[0]).toMatchObject({ status: 204 });
+    expect(await altsvc).toEqual([
+      { streamId: 0, origin: 'https://example.com', value: 'h2=":8443"; ma=60' },
+      { streamId: 1, origin: '', value: 'clear' },
+    ]);
+    expect(await origins).toEqual(['https://a.example', 'https://b.example:8443']);
+    close();
+  });
+
+  it('an origin that is not one is a TypeError; a client cannot send them', () => {
+    const { client, server, close } = pair();
+    expect(() => server.sendAltsvc('clear', 'data:text/plain,hi')).toThrow(new TypeError('ALTSVC needs a valid origin, got data:text/plain,hi'));
+    expect(() => server.sendOrigin('not a url')).toThrow(new TypeError('ORIGIN needs a valid origin, got not a url'));
+    expect(() => client.sendOrigin('https://a.example')).toThrow(/ORIGIN is sent by servers/);
+    expect(() => client.sendAltsvc('clear', 'https://a.example')).toThrow(/ALTSVC is sent by servers/);
+    close();
+  });
+});

@@ -5,8 +5,12 @@ import { lastValueFrom, toArray as rxToArray } from 'rxjs';
 import { toArray } from 'ix/asynciterable';
 import { ErrorCode } from '../../src/protocol/error-code';
 import { connect } from '../../src/rx/connect';
+import { itWithTls } from '../interop/helpers';
+import { makeCertificate } from '../transport/helpers';
 import { serve } from '../../src/rx/serve';
 import type { ResponseEvent } from '../../src/rx/rx-stream';
+
+const itTls = itWithTls('serve-connect');
 
 const body = (events: ResponseEvent[]) => Buffer.concat(events.flatMap((e) => (e.type === 'data' ? [e.chunk] : []))).toString();
 
@@ -84,5 +88,26 @@ describe('serve() and connect() over real sockets (h2c on 127.0.0.1)', () => {
     server.accept(socket);
     expect(socket.destroyed).toBe(true);
     await closed;
+  });
+
+  itTls("ALTSVC and ORIGIN reach Node's built-in client as its 'altsvc' and 'origin' events (over TLS: Node reports ORIGIN only there)", async () => {
+    const cert = makeCertificate()!;
+    const server = await serve({ host: '127.0.0.1', tls: cert });
+    server.sessions$.subscribe((session) => {
+      session.sendAltsvc('h2=":8443"; ma=60', 'https://example.com');
+      session.sendOrigin('https://a.example', 'https://b.example:8443');
+    });
+    const client = http2.connect(server.url, { ca: cert.cert });
+    try {
+      const [altsvc, origins] = await Promise.all([
+        new Promise<unknown[]>((resolve) => client.once('altsvc', (alt, origin, streamId) => resolve([alt, origin, streamId]))),
+        new Promise<string[]>((resolve) => client.once('origin', resolve)),
+      ]);
+      expect(altsvc).toEqual(['h2=":8443"; ma=60', 'https://example.com', 0]);
+      expect(origins).toEqual(['https://a.example', 'https://b.example:8443']);
+    } finally {
+      await new Promise<void>((r) => client.close(() => r()));
+      await server.close();
+    }
   });
 });
