@@ -223,6 +223,18 @@ export class RxSession {
     this.pipeline.command((c) => c.origin(list));
   }
 
+  /**
+   * Sets the connection receive window to `size` octets in total (Node's
+   * `http2session.setLocalWindowSize()`): growing it sends the difference in
+   * a WINDOW_UPDATE now; shrinking takes effect as the peer uses up credit
+   * already given. Stream windows are SETTINGS_INITIAL_WINDOW_SIZE's
+   * ({@link changeSettings}).
+   * @throws H2Error (kind `user`) unless 0 ≤ size ≤ 2^31−1.
+   */
+  setLocalWindowSize(size: number): void {
+    this.pipeline.command((c) => c.setLocalWindowSize(size));
+  }
+
   /** Sends new SETTINGS (`[id, value]` pairs); they apply, and `settings$` emits, once acknowledged. */
   changeSettings(entries: Array<[number, number]>): void {
     this.pipeline.command((c) => c.settings(entries));

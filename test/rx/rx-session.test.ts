@@ -333,3 +333,16 @@ describe('ALTSVC (RFC 7838) and ORIGIN (RFC 8336)', () => {
     close();
   });
 });
+
+describe('setLocalWindowSize', () => {
+  it('grows the connection window the peer may use at once (a WINDOW_UPDATE), and rejects sizes above 2^31-1', async () => {
+    const { client, server, close } = pair();
+    server.setLocalWindowSize(8 << 20);
+    // Once the client has processed the server's WINDOW_UPDATE, it may send 8 MiB on the connection.
+    await firstValueFrom(client.ping());
+    expect(client.pipeline.connection.state.remoteWindowSize).toBe(8 << 20);
+    expect(server.pipeline.connection.state.localWindowSize).toBe(8 << 20);
+    expect(() => server.setLocalWindowSize(2 ** 31)).toThrow(/window size must be an integer in \[0, 2\^31-1\]/);
+    close();
+  });
+});
