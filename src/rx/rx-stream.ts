@@ -376,10 +376,20 @@ export class IncomingStream {
   }
 
   /**
+   * Whether {@link push} may be used: the client has not disabled push
+   * (SETTINGS_ENABLE_PUSH, RFC 9113 §8.4; browsers do), neither side sent
+   * GOAWAY, and this stream is open (Node's `http2stream.pushAllowed`).
+   */
+  get pushAllowed(): boolean {
+    const c = this.session.pipeline.connection;
+    return c.remoteSettings.enablePush === 1 && c.goawaySent === undefined && c.goawayReceived === undefined && !this.core.closed;
+  }
+
+  /**
    * Server push (RFC 9113 §8.4): promises the request `headers` on this stream
    * and returns the promised stream's responder. `:method` defaults to GET,
    * `:scheme` and `:authority` to this request's. Throws when the client
-   * disabled push.
+   * disabled push (see {@link pushAllowed}).
    */
   push(headers: OutgoingHeaders): PushedStream {
     const fields = toFields(headers);

@@ -346,3 +346,29 @@ describe('setLocalWindowSize', () => {
     close();
   });
 });
+
+describe('IncomingStream.pushAllowed', () => {
+  it('true while the client allows push; false when it disabled it, after a GOAWAY, and once the stream is closed', async () => {
+    for (const enablePush of [1, 0]) {
+      const { client, server, close } = pair({ settings: [[2, enablePush]] });
+      const seen: boolean[] = [];
+      const served = new Subject<IncomingStream>();
+      server.streams$.subscribe((stream) => {
+        seen.push(stream.pushAllowed);
+        if (enablePush === 1) {
+          server.close();
+          seen.push(stream.pushAllowed);
+        } else expect(() => stream.push({ ':path': '/x' })).toThrow(/disabled push/);
+        void stream.respond({ ':status': 204 });
+        served.next(stream);
+      });
+      await firstValueFrom(server.settings$.pipe(filter((s) => s.remote.enablePush === enablePush)));
+      const stream = firstValueFrom(served);
+      await lastValueFrom(client.request({ ':path': '/' }).pipe(rxToArray()));
+      await (await stream).closed;
+      seen.push((await stream).pushAllowed);
+      expect(seen).toEqual(enablePush === 1 ? [true, false, false] : [false, false]);
+      close();
+    }
+  });
+});
