@@ -15,6 +15,21 @@ function pair(clientOptions: Partial<RxSessionOptions> = {}, serverOptions: Part
   return { client, server, close: () => (a.unsubscribe(), b.unsubscribe()) };
 }
 
+/**
+ * Serves one request with `send`, which must fail with `failure`: the send
+ * rejects with it, and the client sees the stream reset with INTERNAL_ERROR.
+ */
+async function expectSendFailure(send: (stream: IncomingStream) => Promise<void>, failure: Error): Promise<void> {
+  const { client, server, close } = pair();
+  let rejected!: (e: unknown) => void;
+  const sendError = new Promise<unknown>((resolve) => (rejected = resolve));
+  server.streams$.subscribe((stream) => void send(stream).catch(rejected));
+  const outcome = lastValueFrom(client.request({ ':path': '/' }).pipe(rxToArray())).catch((e) => e);
+  expect(await sendError).toBe(failure);
+  expect(await outcome).toMatchObject({ code: ErrorCode.INTERNAL_ERROR, initiator: 'remote' });
+  close();
+}
+
 const text = (events: ResponseEvent[]) =>
   Buffer.concat(events.flatMap((e) => (e.type === 'data' ? [e.chunk] : []))).toString();
 
@@ -205,16 +220,8 @@ describe('trailers known only at the end of the body (SendOptions.trailers as a 
   });
 
   it('a function that rejects resets the stream (INTERNAL_ERROR) and fails the respond() with its error', async () => {
-    const { client, server, close } = pair();
     const failure = new Error('checksum unavailable');
-    const responded = new Subject<unknown>();
-    server.streams$.subscribe((stream) => {
-      stream.respond({ ':status': 200 }, 'partial', { trailers: () => Promise.reject(failure) }).catch((e) => responded.next(e));
-    });
-    const outcome = lastValueFrom(client.request({ ':path': '/' }).pipe(rxToArray())).catch((e) => e);
-    expect(await firstValueFrom(responded)).toBe(failure);
-    expect(await outcome).toMatchObject({ code: ErrorCode.INTERNAL_ERROR, initiator: 'remote' });
-    close();
+    await expectSendFailure((stream) => stream.respond({ ':status': 200 }, 'partial', { trailers: () => Promise.reject(failure) }), failure);
   });
 
   it('a request\'s trailers: the server sees them; and stream.trailers resolves as soon as a body ends without any', async () => {
@@ -264,16 +271,8 @@ describe('Observable bodies', () => {
   });
 
   it('an Observable that errors resets the stream (INTERNAL_ERROR) and fails the respond() with its error', async () => {
-    const { client, server, close } = pair();
     const failure = new Error('source broke');
-    const responded = new Subject<unknown>();
-    server.streams$.subscribe((stream) => {
-      stream.respond({ ':status': 200 }, concat(of('partial'), throwError(() => failure))).catch((e) => responded.next(e));
-    });
-    const outcome = lastValueFrom(client.request({ ':path': '/' }).pipe(rxToArray())).catch((e) => e);
-    expect(await firstValueFrom(responded)).toBe(failure);
-    expect(await outcome).toMatchObject({ code: ErrorCode.INTERNAL_ERROR, initiator: 'remote' });
-    close();
+    await expectSendFailure((stream) => stream.respond({ ':status': 200 }, concat(of('partial'), throwError(() => failure))), failure);
   });
 
   it('a stream the client resets stops the producer: the Observable is unsubscribed, even a quiet one', async () => {
