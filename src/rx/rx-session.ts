@@ -386,7 +386,6 @@ function prepend<T>(first: T, source: Observable<T>): Observable<T> {
   });
 }
 
-/** Request fields with the pseudo-headers a request needs filled in (RFC 9113 §8.3.1), in front. */
 /** The serialized origin of `target` (RFC 6454), or a TypeError naming the frame it was for. */
 function originOf(target: string | URL, frame: 'ALTSVC' | 'ORIGIN'): string {
   let origin: string;
@@ -399,6 +398,7 @@ function originOf(target: string | URL, frame: 'ALTSVC' | 'ORIGIN'): string {
   return origin;
 }
 
+/** Request fields with the pseudo-headers a request needs filled in (RFC 9113 §8.3.1), in front. */
 function withRequestDefaults(fields: Array<[string, string]>, origin: { scheme: string; authority: string }): Array<[string, string]> {
   let method: string | undefined;
   let scheme = false;
