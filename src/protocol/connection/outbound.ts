@@ -3,7 +3,7 @@
  * once per `takeOutput()`, and the queue of streams with DATA to schedule.
  * @packageDocumentation
  */
-import { encodeDataFrameInto, encodeFrameInto, type Frame } from '../frames';
+import { encodeDataFrameInto, encodeFrameInto, FRAME_HEADER_LENGTH, type Frame } from '../frames';
 import type { StreamRecord } from './core-stream';
 
 /**
@@ -36,9 +36,29 @@ export class OutputBuffer {
     this.frames++;
   }
 
-  /** Encodes a DATA frame given by its fields at the end (no frame object: the scheduler's path). */
+  /** The header of the last unpadded DATA frame that did not end its stream, and what it says. */
+  private lastDataHead: Uint8Array | undefined = undefined;
+  private lastDataStream = 0;
+  private lastDataLength = -1;
+
+  /**
+   * Encodes a DATA frame given by its fields at the end (no frame object: the
+   * scheduler's path). A large body goes out as a run of full frames whose
+   * 9-octet headers are identical (same stream, length and flags): they share
+   * one header buffer, which the vectored write reads as often as needed.
+   */
   pushData(streamId: number, data: Uint8Array, endStream: boolean, padding: number | undefined): void {
-    this.bytes += encodeDataFrameInto(streamId, data, endStream, padding, this.chunks);
+    if (padding === undefined && !endStream && streamId === this.lastDataStream && data.length === this.lastDataLength && data.length > 0) {
+      this.chunks.push(this.lastDataHead!, data);
+      this.bytes += FRAME_HEADER_LENGTH + data.length;
+    } else {
+      const at = this.chunks.length;
+      this.bytes += encodeDataFrameInto(streamId, data, endStream, padding, this.chunks);
+      const reusable = padding === undefined && !endStream && data.length > 0;
+      this.lastDataHead = reusable ? this.chunks[at] : undefined;
+      this.lastDataStream = reusable ? streamId : 0;
+      this.lastDataLength = reusable ? data.length : -1;
+    }
     this.frames++;
   }
 
