@@ -223,13 +223,9 @@ export interface NodeError<C extends string = string> extends Error {
 /** The constructor of the classes below. */
 type NodeErrorConstructor = new (code: string, message: string) => NodeError;
 
-/**
- * One class per base, like Node's per-code `NodeError` classes: `toString()`
- * shows the code, and `constructor` is the base class (Node's workaround so
- * that `err.constructor === TypeError`).
- */
-function nodeErrorClass(Base: ErrorBase): NodeErrorConstructor {
-  class NodeErrorImpl extends (Base as ErrorConstructor) {
+/** A subclass of `Base` with Node's `code` (an own enumerable property) and `toString()` (`Name [CODE]: message`). */
+function codedErrorClass(Base: ErrorBase): NodeErrorConstructor {
+  class CodedError extends (Base as ErrorConstructor) {
     [property: string]: unknown;
     declare readonly code: string;
 
@@ -243,6 +239,16 @@ function nodeErrorClass(Base: ErrorBase): NodeErrorConstructor {
       return `${this.name} [${this.code}]: ${this.message}`;
     }
   }
+  return CodedError as unknown as NodeErrorConstructor;
+}
+
+/**
+ * One class per base, like Node's per-code `NodeError` classes: `toString()`
+ * shows the code, and `constructor` is the base class (Node's workaround so
+ * that `err.constructor === TypeError`).
+ */
+function nodeErrorClass(Base: ErrorBase): NodeErrorConstructor {
+  const NodeErrorImpl = codedErrorClass(Base);
   Object.defineProperty(NodeErrorImpl.prototype, 'constructor', {
     get: () => Base,
     configurable: true,
@@ -372,19 +378,7 @@ export function nghttp2ErrorString(errno: number): string {
  * Node's internal `NghttpError` class: an `Error` (name `Error`) with `code`
  * and `errno`. Made by {@link nghttpError}.
  */
-class NghttpError extends Error {
-  [property: string]: unknown;
-  declare readonly code: string;
-
-  constructor(code: string, message: string) {
-    super(message);
-    Object.defineProperty(this, 'code', { value: code, enumerable: true, writable: true, configurable: true });
-  }
-
-  override toString(): string {
-    return `${this.name} [${this.code}]: ${this.message}`;
-  }
-}
+class NghttpError extends codedErrorClass(Error) {}
 
 /**
  * Node's `NghttpError`: an `Error` with `code` `ERR_HTTP2_ERROR` (or
