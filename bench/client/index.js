@@ -18,20 +18,13 @@
  */
 'use strict';
 const path = require('node:path');
-const { buildOurs, spawnChild, median, table, fmt } = require('../lib/common');
+const { buildOurs, cliArgs, missed, spawnChild, median, table, fmt } = require('../lib/common');
 
-const args = process.argv.slice(2);
-const quick = args.includes('--quick');
-const arg = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
-const ROUNDS = arg('--rounds', quick ? 3 : 5);
-const REQUESTS = arg('--requests', quick ? 20_000 : 100_000);
-const MIB = arg('--mib', quick ? 64 : 256);
+const { quick, option } = cliArgs();
+const ROUNDS = Number(option('--rounds', quick ? 3 : 5));
+const REQUESTS = Number(option('--requests', quick ? 20_000 : 100_000));
+const MIB = Number(option('--mib', quick ? 64 : 256));
 const CONCURRENCY = 100;
-
-const flag = (ratio, target) => (ratio >= target ? '' : ' MISSED');
 
 async function main() {
   console.log(
@@ -85,9 +78,9 @@ async function main() {
     console.log();
     table([
       ['ratio ours / node', 'value', 'target'],
-      ['requests/s', fmt.ratio(r('rps')) + flag(r('rps'), 1), '>= 1.0x'],
-      ['requests per client CPU-s', fmt.ratio(r('rpc')) + flag(r('rpc'), 1), '>= 1.0x'],
-      ['download MB/s', fmt.ratio(r('mbps')) + flag(r('mbps'), 2), '>= 2.0x'],
+      ['requests/s', fmt.ratio(r('rps')) + missed(r('rps'), 1), '>= 1.0x'],
+      ['requests per client CPU-s', fmt.ratio(r('rpc')) + missed(r('rpc'), 1), '>= 1.0x'],
+      ['download MB/s', fmt.ratio(r('mbps')) + missed(r('mbps'), 2), '>= 2.0x'],
       ['download MB per client CPU-s', fmt.ratio(r('mbpc')), '(report)'],
     ]);
   } finally {

@@ -15,25 +15,17 @@
  * would deliver it. Each figure is the median of `--rounds` runs (default 5)
  * after a warm-up: this machine is shared, single runs are noisy.
  *
- * Our TypeScript is loaded through ts-node (transpile only, CommonJS).
+ * The core is loaded from the package's bundle (`dist/protocol.cjs`, built
+ * first), what `require('rx-http2/protocol')` gives users.
  */
 'use strict';
-require('ts-node').register({
-  transpileOnly: true,
-  compilerOptions: { module: 'commonjs', moduleResolution: 'node10', ignoreDeprecations: '6.0' },
-});
-const { Connection } = require('../../src/protocol/connection');
-const { SettingId } = require('../../src/protocol/settings');
+const { buildOurs, cliArgs } = require('../lib/common');
 
-const args = process.argv.slice(2);
-const quick = args.includes('--quick');
-const arg = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
-const REQUESTS = arg('--requests', quick ? 20_000 : 100_000);
-const MIB = arg('--mib', quick ? 64 : 256);
-const ROUNDS = arg('--rounds', quick ? 3 : 5);
+const { Connection, SettingId } = require(buildOurs('protocol.cjs'));
+const { quick, option } = cliArgs();
+const REQUESTS = Number(option('--requests', quick ? 20_000 : 100_000));
+const MIB = Number(option('--mib', quick ? 64 : 256));
+const ROUNDS = Number(option('--rounds', quick ? 3 : 5));
 const READ = 64 * 1024;
 
 /** Events that do nothing but what the scenario needs. */

@@ -13,23 +13,19 @@
  * timed whole; after warm-up the median round is reported as headers/s, with
  * the ratio ours / faster of the two others.
  *
- * Our TypeScript is loaded through ts-node (transpile only, CommonJS).
+ * Ours is loaded from the package's bundle (`dist/protocol.cjs`, built
+ * first), what `require('rx-http2/protocol')` gives users.
  */
 'use strict';
-require('ts-node').register({
-  transpileOnly: true,
-  compilerOptions: { module: 'commonjs', moduleResolution: 'node10', ignoreDeprecations: '6.0' },
-});
 const fs = require('node:fs');
 const path = require('node:path');
-const { HpackDecoder, HpackEncoder } = require('../../src/protocol/hpack');
 const hpackjs = require('hpack.js');
 const HPACK = require('hpack');
+const { buildOurs, cliArgs } = require('../lib/common');
 
-const args = process.argv.slice(2);
-const quick = args.includes('--quick');
-const roundsArg = args.indexOf('--rounds');
-const ROUNDS = roundsArg >= 0 ? Number(args[roundsArg + 1]) : quick ? 5 : 15;
+const { HpackDecoder, HpackEncoder } = require(buildOurs('protocol.cjs'));
+const { quick, option } = cliArgs();
+const ROUNDS = Number(option('--rounds', quick ? 5 : 15));
 const WARMUP = quick ? 3 : 8;
 const DATA = process.env.HPACK_TEST_CASE || path.join(__dirname, '..', '..', '..', 'shared', 'data', 'hpack-test-case');
 

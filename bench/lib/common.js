@@ -12,14 +12,34 @@ const ROOT = path.join(__dirname, '..', '..');
 
 /**
  * Builds the package (`rollup -c`, as `npm run build` does) once per
- * benchmark run and returns the path of its CommonJS bundle, `dist/index.cjs`:
+ * benchmark run and returns the path of a CommonJS bundle (`dist/index.cjs`,
+ * or `entry`, e.g. `protocol.cjs`):
  * the benchmark children load exactly what a user's `require('rx-http2')`
  * gets — plain JavaScript, one module, no ts-node or TypeScript compiler in
  * their heap, so their RSS and CPU are ours alone.
  */
-function buildOurs() {
+function buildOurs(entry = 'index.cjs') {
   execFileSync(process.execPath, [require.resolve('rollup/dist/bin/rollup'), '-c', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  return path.join(ROOT, 'dist', 'index.cjs');
+  return path.join(ROOT, 'dist', entry);
+}
+
+/**
+ * A benchmark's command line: `quick` (`--quick`), and `option(name, dflt)`,
+ * the value after `name` (a string) or `dflt`.
+ */
+function cliArgs(argv = process.argv.slice(2)) {
+  return {
+    quick: argv.includes('--quick'),
+    option(name, dflt) {
+      const i = argv.indexOf(name);
+      return i >= 0 ? argv[i + 1] : dflt;
+    },
+  };
+}
+
+/** ' MISSED' after a ratio below its target, '' otherwise. */
+function missed(ratio, target) {
+  return ratio >= target ? '' : ' MISSED';
 }
 
 /** A self-signed certificate for 127.0.0.1 / localhost, made with openssl in a temp dir. */
@@ -132,4 +152,4 @@ const fmt = {
   mib: (kb) => (Number.isFinite(kb) ? `${(kb / 1024).toFixed(0)} MiB` : '-'),
 };
 
-module.exports = { ROOT, buildOurs, makeCert, spawnChild, serveIpc, cpuSince, median, table, fmt };
+module.exports = { ROOT, buildOurs, cliArgs, missed, makeCert, spawnChild, serveIpc, cpuSince, median, table, fmt };

@@ -27,17 +27,12 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { execFile } = require('node:child_process');
-const { buildOurs, makeCert, spawnChild, median, table, fmt } = require('../lib/common');
+const { buildOurs, cliArgs, missed, makeCert, spawnChild, median, table, fmt } = require('../lib/common');
 
-const args = process.argv.slice(2);
-const quick = args.includes('--quick');
-const arg = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : dflt;
-};
-const ROUNDS = Number(arg('--rounds', quick ? 3 : 5));
-const DURATION = Number(arg('--duration', quick ? 0.5 : 1));
-const ONLY = arg('--only', undefined)?.split(',').map(Number);
+const { quick, option } = cliArgs();
+const ROUNDS = Number(option('--rounds', quick ? 3 : 5));
+const DURATION = Number(option('--duration', quick ? 0.5 : 1));
+const ONLY = option('--only', undefined)?.split(',').map(Number);
 const H2LOAD = process.env.H2LOAD || '/usr/bin/h2load';
 const MiB = 1024 * 1024;
 
@@ -108,8 +103,6 @@ async function scenarioRun(scenario, src) {
   }
 }
 
-const flag = (ratio, target) => (ratio >= target ? '' : ' MISSED');
-
 async function main() {
   console.log(`rx-http2 serve() vs node:http2 core API under h2load (node ${process.version}); median of ${ROUNDS} rounds of ${DURATION} s, ratio = ours / node`);
   const src = buildOurs();
@@ -134,7 +127,7 @@ async function main() {
     ratios.push([
       `${scenario.n} ${scenario.name}`,
       fmt.ratio(r.ours.rps / r.node.rps),
-      fmt.ratio(perCpu) + (scenario.info ? ' (opt-in, no target)' : flag(perCpu, 1)),
+      fmt.ratio(perCpu) + (scenario.info ? ' (opt-in, no target)' : missed(perCpu, 1)),
       scenario.bytes ? fmt.ratio(r.ours.mbps / r.node.mbps) : '',
       fmt.ratio(r.ours.maxRSS / r.node.maxRSS),
     ]);
