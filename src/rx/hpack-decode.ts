@@ -1,4 +1,4 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import { defer, map, type OperatorFunction } from 'rxjs';
 import { HpackDecoder, type HpackDecoderOptions } from '../protocol/hpack';
 // Type-only, for the {@link} references in the TSDoc.
 import type { H2Error } from '../protocol/h2-error';
@@ -26,25 +26,9 @@ import type { HeaderBlockError } from '../protocol/hpack';
  */
 export function hpackDecode(decoderOrOptions?: HpackDecoder | HpackDecoderOptions): OperatorFunction<Uint8Array, Array<[string, string]>> {
   return (source) =>
-    new Observable<Array<[string, string]>>((subscriber) => {
+    defer(() => {
       const decoder = decoderOrOptions instanceof HpackDecoder ? decoderOrOptions : new HpackDecoder(decoderOrOptions);
-      return source.subscribe({
-        next(block) {
-          let headers: Array<[string, string]>;
-          try {
-            headers = decoder.decode(block);
-          } catch (e) {
-            subscriber.error(e);
-            return;
-          }
-          subscriber.next(headers);
-        },
-        error(e) {
-          subscriber.error(e);
-        },
-        complete() {
-          subscriber.complete();
-        },
-      });
+      // `map` errors the output with what `decode` throws.
+      return source.pipe(map((block) => decoder.decode(block)));
     });
 }

@@ -1,4 +1,4 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import { defer, map, type OperatorFunction } from 'rxjs';
 import { HpackEncoder, type HpackEncoderOptions } from '../protocol/hpack';
 
 /** A header list to encode: `[name, value]` pairs in order, names lowercase (RFC 9113 §8.2.1). */
@@ -29,26 +29,10 @@ export function hpackEncode(
   encoderOrOptions?: HpackEncoder | HpackEncoderOptions,
 ): OperatorFunction<HeaderList | SensitiveHeaderList, Uint8Array> {
   return (source) =>
-    new Observable<Uint8Array>((subscriber) => {
+    defer(() => {
       const encoder = encoderOrOptions instanceof HpackEncoder ? encoderOrOptions : new HpackEncoder(encoderOrOptions);
-      return source.subscribe({
-        next(input) {
-          let block: Uint8Array;
-          try {
-            block = isSensitiveList(input) ? encoder.encode(input.headers, input.sensitive) : encoder.encode(input);
-          } catch (e) {
-            subscriber.error(e);
-            return;
-          }
-          subscriber.next(block);
-        },
-        error(e) {
-          subscriber.error(e);
-        },
-        complete() {
-          subscriber.complete();
-        },
-      });
+      // `map` errors the output with what `encode` throws.
+      return source.pipe(map((input) => (isSensitiveList(input) ? encoder.encode(input.headers, input.sensitive) : encoder.encode(input))));
     });
 }
 
