@@ -2,6 +2,7 @@ import { Observable, type OperatorFunction } from 'rxjs';
 import { ErrorCode } from '../protocol/error-code';
 import { FrameDecoder, type Frame, type FrameSink } from '../protocol/frames';
 import { H2Error } from '../protocol/h2-error';
+import { subscribeSerially } from './subscribe-serially';
 
 /**
  * A stream-scope error found by the frame decoder (RFC 9113 §5.4.2), delivered
@@ -91,13 +92,6 @@ export function decodeFrames(options: DecodeFramesOptions = {}): OperatorFunctio
           else subscriber.error(error);
         },
       };
-      // FrameDecoder must not be written to from its own sink: a chunk that
-      // arrives re-entrantly (pushed by a downstream reaction to a frame) waits
-      // here and is decoded after the current one. Allocated only if needed.
-      let queue: Uint8Array[] | null = null;
-      let busy = false;
-      let completePending = false;
-
       const write = (chunk: Uint8Array): void => {
         try {
           decoder.write(chunk, sink);
@@ -122,28 +116,9 @@ export function decodeFrames(options: DecodeFramesOptions = {}): OperatorFunctio
         }
       };
 
-      return source.subscribe({
-        next(chunk) {
-          if (busy) {
-            (queue ??= []).push(chunk);
-            return;
-          }
-          busy = true;
-          try {
-            write(chunk);
-            while (queue !== null && queue.length > 0 && !subscriber.closed) write(queue.shift()!);
-          } finally {
-            busy = false;
-          }
-          if (completePending) complete();
-        },
-        error(e) {
-          subscriber.error(e);
-        },
-        complete() {
-          if (busy) completePending = true;
-          else complete();
-        },
-      });
+      // FrameDecoder must not be written to from its own sink: a chunk that
+      // arrives re-entrantly (pushed by a downstream reaction to a frame) is
+      // decoded after the current one.
+      return subscribeSerially(source, subscriber, write, complete);
     });
 }

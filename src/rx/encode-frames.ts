@@ -1,5 +1,6 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import { encodeFrameInto, type Frame } from '../protocol/frames';
+import { subscribeSerially } from './subscribe-serially';
 // Type-only, for the {@link} reference in the TSDoc.
 import type { coalesceWrites } from './coalesce-writes';
 
@@ -24,11 +25,6 @@ export function encodeFrames(): OperatorFunction<Frame, Uint8Array> {
     new Observable<Uint8Array>((subscriber) => {
       // One scratch list for the whole subscription, so a frame costs no array.
       const out: Uint8Array[] = [];
-      // Re-entrant frames wait here (allocated only if that ever happens).
-      let queue: Frame[] | null = null;
-      let busy = false;
-      /** The source completed re-entrantly: complete once the queue is drained. */
-      let completePending = false;
 
       const emit = (frame: Frame): void => {
         try {
@@ -42,28 +38,7 @@ export function encodeFrames(): OperatorFunction<Frame, Uint8Array> {
         out.length = 0;
       };
 
-      return source.subscribe({
-        next(frame) {
-          if (busy) {
-            (queue ??= []).push(frame);
-            return;
-          }
-          busy = true;
-          try {
-            emit(frame);
-            while (queue !== null && queue.length > 0 && !subscriber.closed) emit(queue.shift()!);
-          } finally {
-            busy = false;
-          }
-          if (completePending) subscriber.complete();
-        },
-        error(e) {
-          subscriber.error(e);
-        },
-        complete() {
-          if (busy) completePending = true;
-          else subscriber.complete();
-        },
-      });
+      // A frame that arrives re-entrantly is encoded after the current one's chunks.
+      return subscribeSerially(source, subscriber, emit, () => subscriber.complete());
     });
 }
