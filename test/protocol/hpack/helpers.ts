@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { HpackEncoder, HpackReader } from '../../../src/protocol/hpack';
+import { ErrorCode } from '../../../src/protocol/error-code';
+import { H2Error } from '../../../src/protocol/h2-error';
+import { HeaderBlockError, HpackEncoder, HpackReader } from '../../../src/protocol/hpack';
 
 /** Where the hpack-test-case corpus lives (https://github.com/http2jp/hpack-test-case). */
 // shared/ sits beside the checkout (here and in CI's fresh clone).
@@ -118,3 +120,29 @@ export function kinds(e: HpackEncoder, headers: Array<[string, string]>, sensiti
   return representations(e.encode(headers, sensitive)).map((x) => x.kind);
 }
 
+
+/** What `fn` throws (`undefined` if it returns). */
+export function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
+/** The error `fn` throws, which must be a connection COMPRESSION_ERROR (RFC 7541 §2.1, RFC 9113 §4.3). */
+export function compressionError(fn: () => unknown): H2Error {
+  const err = thrown(fn);
+  expect(err).toBeInstanceOf(H2Error);
+  expect((err as H2Error).code).toBe(ErrorCode.COMPRESSION_ERROR);
+  expect((err as H2Error).scope).toBe('connection');
+  return err as H2Error;
+}
+
+/** The error `fn` throws, which must be a {@link HeaderBlockError} (a list over a limit, an empty name). */
+export function rejection(fn: () => unknown): HeaderBlockError {
+  const err = thrown(fn);
+  expect(err).toBeInstanceOf(HeaderBlockError);
+  return err as HeaderBlockError;
+}

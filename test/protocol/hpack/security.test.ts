@@ -3,21 +3,11 @@
  */
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { HeaderBlockError, HpackDecoder, HpackEncoder, HpackWriter, huffmanEncode, huffmanEncodedLength } from '../../../src/protocol/hpack';
+import { HpackDecoder, HpackEncoder, HpackWriter, huffmanEncode, huffmanEncodedLength } from '../../../src/protocol/hpack';
+import { rejection } from './helpers';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
-
-function rejection(fn: () => unknown): HeaderBlockError {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(HeaderBlockError);
-  return err as HeaderBlockError;
-}
 
 /**
  * Heap growth (octets) across `fn`, without collecting in between: roughly

@@ -2,10 +2,8 @@
  * Dynamic table size updates (RFC 7541 §4.2, §6.3) and their link to
  * SETTINGS_HEADER_TABLE_SIZE (RFC 9113 §6.5.2), on both sides.
  */
-import { ErrorCode } from '../../../src/protocol/error-code';
-import { H2Error } from '../../../src/protocol/h2-error';
 import { HpackDecoder, HpackEncoder, HpackWriter } from '../../../src/protocol/hpack';
-import { toHex } from './helpers';
+import { compressionError, toHex } from './helpers';
 
 /** A block made of §6.3 updates to `sizes` followed by raw `rest` octets. */
 function block(sizes: number[], rest: number[] = []): Uint8Array {
@@ -20,19 +18,6 @@ function block(sizes: number[], rest: number[] = []): Uint8Array {
 const INSERT = Array.from(Buffer.from('400a637573746f6d2d6b65790d637573746f6d2d686561646572', 'hex'));
 /** Indexed field 62: the newest dynamic entry. */
 const REF = [0xbe];
-
-function compressionError(fn: () => unknown): H2Error {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(H2Error);
-  expect((err as H2Error).code).toBe(ErrorCode.COMPRESSION_ERROR);
-  expect((err as H2Error).scope).toBe('connection');
-  return err as H2Error;
-}
 
 describe('decoder', () => {
   it('applies an update at the start of a block and evicts (§4.3)', () => {
