@@ -28,6 +28,28 @@ describe('coalesceWrites', () => {
     });
   });
 
+  it('passes an array that arrives alone on as the batch, and never changes an array it received', () => {
+    const ts = testScheduler();
+    const batches: Uint8Array[][] = [];
+    const first = [A, B];
+    const second = [C];
+    ts.run(({ flush }) => {
+      const input = new Subject<Uint8Array | Uint8Array[]>();
+      input.pipe(coalesceWrites(ts)).subscribe((batch) => batches.push(batch));
+      input.next(first);
+      flush();
+      input.next(first);
+      input.next(second);
+      input.next(D);
+      flush();
+    });
+    expect(batches).toEqual([[A, B], [A, B, C, D]]);
+    expect(batches[0]).toBe(first);
+    expect(batches[1]).not.toBe(first);
+    expect(first).toEqual([A, B]);
+    expect(second).toEqual([C]);
+  });
+
   it('flushes the pending batch on completion, then completes', () => {
     const ts = testScheduler();
     ts.run(({ cold, expectObservable }) => {
