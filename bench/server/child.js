@@ -9,7 +9,8 @@
  *   /bytes/N   200, N octets written 1 MiB at a time with backpressure (bench/client's download)
  *
  * IPC (see ../lib/common.js): `start` marks the CPU baseline; `stop` answers
- * with the CPU (µs) used since, and the peak RSS (KiB) of the process so far.
+ * with the CPU (µs) used since, the part of it spent in the kernel, and the
+ * peak RSS (KiB) of the process so far.
  *
  *   node child.js ours|node [--tls key.pem cert.pem] [--src dist/index.cjs] [--autotune]
  */
@@ -37,7 +38,8 @@ const ipc = {
     return {};
   },
   stop() {
-    return { cpu: cpuSince(cpu0), maxRSS: process.resourceUsage().maxRSS };
+    const { system } = process.cpuUsage(cpu0);
+    return { cpu: cpuSince(cpu0), system, maxRSS: process.resourceUsage().maxRSS };
   },
 };
 
