@@ -195,7 +195,7 @@ describe('SocketWriter', () => {
       await once(server, 'listening');
       const { port } = server.address() as net.AddressInfo;
       const accepted = once(server, 'secureConnection') as Promise<[tls.TLSSocket]>;
-      const client = tls.connect({ port, host: '127.0.0.1', ca: certificate!.cert, servername: 'localhost', allowHalfOpen: true });
+      const client = tls.connect({ port, host: '127.0.0.1', ca: certificate!.cert, servername: 'localhost' });
       const [[local]] = await Promise.all([accepted, once(client, 'secureConnect')]);
       try {
         const writer = new SocketWriter(local);
