@@ -15,7 +15,7 @@ import type { ContinuationFrame } from '../frames/continuation';
 import { dataPayloadLength, flowControlledLength, type DataFrame } from '../frames/data';
 import { FrameDecoder, type FrameSink } from '../frames/decoder';
 import type { Frame } from '../frames/frame';
-import { CLIENT_PREFACE, FrameType } from '../frames/frame-type';
+import { CLIENT_PREFACE, FRAME_HEADER_LENGTH, FrameType } from '../frames/frame-type';
 import type { GoawayFrame } from '../frames/goaway';
 import { splitHeaderBlock, splitPushPromiseBlock } from '../frames/header-block';
 import type { HeadersFrame } from '../frames/headers';
@@ -1557,6 +1557,7 @@ export class Connection {
       const sw = s.sendWindow.available;
       const n = nextDataFrameSize(s.queuedBytes, sw, cw, maxFrame, this.floor);
       if (n === 0) continue; // held by its own window; a WINDOW_UPDATE re-queues it
+      if (n === maxFrame && strategy === 0 && ready.empty && this.events.frame === undefined && this.frameRun(s, maxFrame, sw, cw)) continue;
       let padding: number | undefined;
       if (strategy !== 0) {
         let room = maxFrame < sw ? maxFrame : sw;
@@ -1589,6 +1590,35 @@ export class Connection {
         this.events.streamWritable?.(s);
       }
     }
+  }
+
+  /**
+   * Frames a run of full, unpadded DATA frames for `s`, the only stream ready
+   * to send: round-robin would pick it again at every turn, so the run is
+   * framed in one go, with one window charge and no queue traffic per frame
+   * (the scheduler's cost per 16 KiB frame is most of the core's CPU in a
+   * large response). The run stops a frame short of what is queued, so that
+   * the last frame (END_STREAM, the state change) takes the general path.
+   * Returns false, having done nothing, when fewer than two frames fit.
+   */
+  private frameRun(s: StreamRecord, maxFrame: number, sw: number, cw: number): boolean {
+    let frames = Math.floor((s.queuedBytes - 1) / maxFrame);
+    const windowFrames = Math.floor((sw < cw ? sw : cw) / maxFrame);
+    if (windowFrames < frames) frames = windowFrames;
+    const roomFrames = Math.ceil((OUTPUT_BATCH_BYTES - this.out.bytes) / (maxFrame + FRAME_HEADER_LENGTH));
+    if (roomFrames < frames) frames = roomFrames;
+    if (frames < 2) return false;
+    for (let i = 0; i < frames; i++) this.out.pushData(s.id, s.take(maxFrame), false, undefined);
+    const charged = frames * maxFrame;
+    this.totalQueued -= charged;
+    s.sendWindow.consume(charged);
+    this.connSend.consume(charged);
+    this.ready.push(s);
+    if (s.needWritable && s.queuedBytes < WRITABLE_LOW_WATER) {
+      s.needWritable = false;
+      this.events.streamWritable?.(s);
+    }
+    return true;
   }
 
   // ===========================================================================
