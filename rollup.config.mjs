@@ -1,4 +1,9 @@
+import { rmSync } from 'node:fs';
 import typescript from '@rollup/plugin-typescript';
+
+// Chunk names carry a content hash: without a clean start, every build left the previous chunks
+// behind in dist/ (56 after a day of work), and `files` would ship them in the package.
+rmSync('dist', { recursive: true, force: true });
 
 // rxjs, ix and tslib (with their subpaths) stay external: users bring their own copy.
 const external = (id) => /^(rxjs|ix|tslib)(\/|$)/.test(id) || id.startsWith('node:');
