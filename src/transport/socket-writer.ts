@@ -117,7 +117,6 @@ export class SocketWriter {
     const socket = this.socket;
     const vectored = this.vectored;
     if (batch.length > 1 && vectored !== undefined && vectored.writableLength === 0 && !vectored.connecting) {
-      // Filled by push, not preallocated: the handle reads a packed array faster than a holey one.
       const entries: WritevEntries = [];
       for (let i = 0; i < batch.length; i++) entries.push({ chunk: batch[i] });
       entries.allBuffers = true;
@@ -138,10 +137,10 @@ export class SocketWriter {
 
   private readonly onVectoredWritten = (error?: Error | null): void => {
     this.inFlight = false;
-    if (error) {
-      // As Writable does with a failed write.
+    if (error || this.socket.destroyed) {
+      // As Writable does with a failed write; a socket destroyed meanwhile takes nothing more.
       this.waitingBatches = [];
-      if (!this.socket.destroyed) this.socket.destroy(error);
+      if (error && !this.socket.destroyed) this.socket.destroy(error);
       return;
     }
     if (this.waitingBatches.length > 0) {

@@ -148,6 +148,23 @@ describe('SocketWriter', () => {
     expect(writer.backedUp).toBe(false);
   });
 
+  it('a socket destroyed while a vectored write is in flight drops the batches waiting behind it, without errors', async () => {
+    const writer = new SocketWriter(pair.local);
+    pair.remote.pause();
+    const chunk = pattern(MiB);
+    writer.write(Array.from({ length: 32 }, () => chunk));
+    expect(writer.backedUp).toBe(true);
+    writer.write([Buffer.from('late'), Buffer.from('r')]);
+    const errors: unknown[] = [];
+    pair.local.on('error', (e) => errors.push(e));
+    const drains = lastValueFrom(writer.drained$.pipe(toArray()));
+    const writev = spyOnWritev();
+    writer.destroy();
+    await expect(drains).resolves.toEqual([]);
+    expect(writev).not.toHaveBeenCalled();
+    expect(errors).toEqual([]);
+  });
+
   it('end() flushes everything queued, then the peer sees FIN', async () => {
     const writer = new SocketWriter(pair.local);
     const data = pattern(8 * MiB);
