@@ -24,7 +24,7 @@ export { flowControlledBody } from './flow-control';
 export type { BodyCredit } from './flow-control';
 export { connectionEventsTo } from './session-events';
 export type { SessionEvent, StreamEvent } from './session-events';
-export { SessionPipeline } from './session-pipeline';
+export { SessionPipeline, MAX_TAKE_BYTES, SLOW_DRAIN_MS } from './session-pipeline';
 export type { SessionPipelineOptions, TappedFrame } from './session-pipeline';
 export { toFields, toHeaders } from './headers';
 export type { IncomingHeaders, OutgoingHeaders, OutgoingHeaderValue } from './headers';

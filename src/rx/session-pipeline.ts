@@ -1,5 +1,5 @@
 import { asapScheduler, Observable, Subject, Subscription, type SchedulerLike } from 'rxjs';
-import { Connection, type ConnectionOptions } from '../protocol/connection';
+import { Connection, OUTPUT_BATCH_BYTES, type ConnectionOptions } from '../protocol/connection';
 import type { Frame } from '../protocol/frames';
 import { coalesceWrites } from './coalesce-writes';
 import { connectionEventsTo, type SessionEvent } from './session-events';
@@ -16,6 +16,21 @@ export interface SessionPipelineOptions extends Omit<ConnectionOptions, 'now'> {
   /** Report every frame in and out on {@link SessionPipeline.frames$} (debugging; off by default). */
   tapFrames?: boolean;
 }
+
+/**
+ * Most DATA octets the pipeline takes from the core at once (8 MiB, about
+ * what node:http2 hands to one vectored write). Takes start at the core's
+ * `OUTPUT_BATCH_BYTES` (1 MiB) and double at each turn the transport is not
+ * backed up (loopback, a LAN): every take costs a write syscall and a turn of
+ * the pipeline, which showed in the CPU of large responses. A transport that
+ * backs up and takes more than {@link SLOW_DRAIN_MS} to drain is a slow link:
+ * takes go back to 1 MiB, so that what is queued after DATA (a PING ACK,
+ * another stream's HEADERS) waits behind about 1 MiB at most.
+ */
+export const MAX_TAKE_BYTES = 8 << 20;
+
+/** How long (ms) a backed-up transport may take to drain before takes go back to 1 MiB: see {@link MAX_TAKE_BYTES}. */
+export const SLOW_DRAIN_MS = 10;
 
 /** A frame seen by the debugging tap, with its direction. */
 export interface TappedFrame {
@@ -58,6 +73,10 @@ export class SessionPipeline {
   private running = false;
   private writable = true;
   private more: Subscription | null = null;
+  /** DATA octets of the next take: see {@link MAX_TAKE_BYTES}. */
+  private takeBytes = OUTPUT_BATCH_BYTES;
+  /** When the transport last backed up (scheduler time). */
+  private backedUpAt = 0;
 
   constructor(input$: Observable<Uint8Array>, options: SessionPipelineOptions) {
     this.scheduler = options.scheduler ?? asapScheduler;
@@ -118,25 +137,30 @@ export class SessionPipeline {
    * stops reading. Set by the transport from its socket's backpressure.
    */
   setWritable(writable: boolean): void {
+    const now = this.scheduler.now();
+    if (!writable && this.writable) this.backedUpAt = now;
+    if (writable && !this.writable && now - this.backedUpAt > SLOW_DRAIN_MS) this.takeBytes = OUTPUT_BATCH_BYTES;
     this.writable = writable;
     if (writable && this.running) this.flush();
   }
 
   /**
    * Hands the core's pending output to the write coalescer and re-arms its
-   * timers. The core frames at most about 1 MiB of DATA per take: when it
-   * has more, another take is scheduled for the next turn, after the
-   * transport had the chance to write (and to report backpressure).
+   * timers. The core frames at most {@link takeBytes} of DATA per take: when
+   * it has more, another take is scheduled for the next turn, after the
+   * transport had the chance to write (and to report backpressure); if it
+   * did not, that take is twice as large, up to {@link MAX_TAKE_BYTES}.
    */
   private flush(): void {
     // Before the transport subscribes, output waits in the core (nothing is lost).
     if (!this.running) return;
     if (this.writable) {
-      const out = this.connection.takeOutput();
+      const out = this.connection.takeOutput(this.takeBytes);
       if (out !== undefined) this.output.next(out);
       if (this.connection.wantsWrite && this.more === null) {
         this.more = this.scheduler.schedule(() => {
           this.more = null;
+          if (this.writable && this.takeBytes < MAX_TAKE_BYTES) this.takeBytes *= 2;
           this.flush();
         });
       }

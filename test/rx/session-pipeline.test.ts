@@ -197,4 +197,58 @@ describe('SessionPipeline and a backed-up transport', () => {
       });
     });
   });
+
+  it.each([
+    [5, [1, 2, 4, 4, 8, 8, 8, 5]],
+    [20, [1, 2, 4, 1, 2, 4, 8, 8, 8, 2]],
+  ])('takes twice as much DATA each turn the transport keeps up (up to MAX_TAKE_BYTES); one that takes %i ms to drain: %j MiB', (drainMs, expected) => {
+    const ts = testScheduler();
+    const MiB = 1 << 20;
+    const sizes: number[] = [];
+    ts.run(({ flush }) => {
+      const request = new HpackEncoder().encode([
+        [':method', 'GET'],
+        [':scheme', 'http'],
+        [':authority', 'x'],
+        [':path', '/'],
+      ]);
+      const input$ = new Subject<Uint8Array>();
+      const server = new SessionPipeline(input$, { role: 'server', scheduler: ts });
+      let stream: Parameters<typeof server.connection.respond>[0] | undefined;
+      server.events$.subscribe((e) => {
+        if (e.type === 'headers') stream = e.stream;
+      });
+      const decoder = new FrameDecoder({ maxFrameSize: (1 << 24) - 1 });
+      server.writes$.subscribe((batch) => {
+        let data = 0;
+        for (const chunk of batch) decoder.write(chunk, { frame: (f) => (data += f.unknown !== true && f.type === FrameType.DATA ? f.data.length : 0), error: (e) => { throw e; } });
+        if (data === 0) return;
+        sizes.push(Math.round(data / MiB));
+        // The third batch backs the socket up (as bindSocket reports it) until it drains.
+        if (sizes.length === 3) {
+          server.setWritable(false);
+          ts.schedule(() => server.setWritable(true), drainMs);
+        }
+      });
+      input$.next(
+        Buffer.concat([
+          CLIENT_PREFACE,
+          bytes(
+            { type: FrameType.SETTINGS, streamId: 0, ack: false, settings: [[4, 2 ** 31 - 1]] },
+            { type: FrameType.SETTINGS, streamId: 0, ack: true, settings: [] },
+            { type: FrameType.WINDOW_UPDATE, streamId: 0, increment: 2 ** 31 - 1 - 65535 },
+            { type: FrameType.HEADERS, streamId: 1, headerBlock: request, endStream: true, endHeaders: true },
+          ),
+        ]),
+      );
+      server.command((c) => {
+        c.respond(stream!, [[':status', '200']]);
+        c.write(stream!, new Uint8Array(40 * MiB), true);
+      });
+      flush();
+      // 1, 2, 4 MiB while every batch is taken at once. Drained within SLOW_DRAIN_MS, the takes go on
+      // growing; drained slower (a slow link), they start again from 1 MiB. Until the 40 MiB are out.
+      expect(sizes).toEqual(expected);
+    });
+  });
 });

@@ -452,14 +452,15 @@ export class Connection {
 
   /**
    * Everything produced since the last call, in wire order, or `undefined`.
-   * Frames DATA first, as the windows allow (at most ~1 MiB per call; call
-   * again while {@link wantsWrite}). DATA chunks reference the buffers given
-   * to `write()`: do not modify those until written.
+   * Frames DATA first, as the windows allow: about `dataBytes` octets of it at
+   * most (default {@link OUTPUT_BATCH_BYTES}, 1 MiB; the last frame may go
+   * past it); call again while {@link wantsWrite}. DATA chunks reference the
+   * buffers given to `write()`: do not modify those until written.
    */
-  takeOutput(): Uint8Array[] | undefined {
+  takeOutput(dataBytes: number = OUTPUT_BATCH_BYTES): Uint8Array[] | undefined {
     if (!this.dead) {
       try {
-        this.scheduleData();
+        this.scheduleData(dataBytes);
       } catch (e) {
         if (e !== ABORT) this.internalError(e);
       }
@@ -1541,11 +1542,11 @@ export class Connection {
    * frame size, the floor of SECURITY #10), until the connection window or
    * the batch is exhausted.
    */
-  private scheduleData(): void {
+  private scheduleData(limit: number): void {
     const ready = this.ready;
     const maxFrame = this.remote.maxFrameSize;
     const strategy = this.paddingStrategy;
-    while (this.out.bytes < OUTPUT_BATCH_BYTES && !this.dead) {
+    while (this.out.bytes < limit && !this.dead) {
       const s = ready.shift();
       if (s === null) return;
       if (s.closeReported || s.queuedBytes === 0) continue;
@@ -1557,7 +1558,7 @@ export class Connection {
       const sw = s.sendWindow.available;
       const n = nextDataFrameSize(s.queuedBytes, sw, cw, maxFrame, this.floor);
       if (n === 0) continue; // held by its own window; a WINDOW_UPDATE re-queues it
-      if (n === maxFrame && strategy === 0 && ready.empty && this.events.frame === undefined && this.frameRun(s, maxFrame, sw, cw)) continue;
+      if (n === maxFrame && strategy === 0 && ready.empty && this.events.frame === undefined && this.frameRun(s, maxFrame, sw, cw, limit)) continue;
       let padding: number | undefined;
       if (strategy !== 0) {
         let room = maxFrame < sw ? maxFrame : sw;
@@ -1601,11 +1602,11 @@ export class Connection {
    * the last frame (END_STREAM, the state change) takes the general path.
    * Returns false, having done nothing, when fewer than two frames fit.
    */
-  private frameRun(s: StreamRecord, maxFrame: number, sw: number, cw: number): boolean {
+  private frameRun(s: StreamRecord, maxFrame: number, sw: number, cw: number, limit: number): boolean {
     let frames = Math.floor((s.queuedBytes - 1) / maxFrame);
     const windowFrames = Math.floor((sw < cw ? sw : cw) / maxFrame);
     if (windowFrames < frames) frames = windowFrames;
-    const roomFrames = Math.ceil((OUTPUT_BATCH_BYTES - this.out.bytes) / (maxFrame + FRAME_HEADER_LENGTH));
+    const roomFrames = Math.ceil((limit - this.out.bytes) / (maxFrame + FRAME_HEADER_LENGTH));
     if (roomFrames < frames) frames = roomFrames;
     if (frames < 2) return false;
     for (let i = 0; i < frames; i++) this.out.pushData(s.id, s.take(maxFrame), false, undefined);

@@ -7,11 +7,11 @@ import { encodeDataFrameInto, encodeFrameInto, FRAME_HEADER_LENGTH, type Frame }
 import type { StreamRecord } from './core-stream';
 
 /**
- * Most octets of DATA framed per `takeOutput()` call (1 MiB). DATA is framed
- * lazily, when the layer above asks for output, so that streams share the
- * connection window round-robin; this cap keeps one call from framing a
- * window of 2^31 octets at once. While more could be sent,
- * `Connection.wantsWrite` stays true.
+ * Most octets of DATA framed per `takeOutput()` call unless the caller says
+ * otherwise (1 MiB). DATA is framed lazily, when the layer above asks for
+ * output, so that streams share the connection window round-robin; this cap
+ * keeps one call from framing a window of 2^31 octets at once. While more
+ * could be sent, `Connection.wantsWrite` stays true.
  */
 export const OUTPUT_BATCH_BYTES = 1 << 20;
 

@@ -89,6 +89,29 @@ describe('DATA runs (frameRun) put on the wire what frame-by-frame round-robin d
     expect(peer.rec.closed.map((c) => c.stream.id)).toEqual([1]);
   });
 
+  it('takeOutput(dataBytes) frames about that much DATA per call (the last frame may go past it)', () => {
+    const peer = new RawPeer('server');
+    peer.handshake([[SettingId.INITIAL_WINDOW_SIZE, 2 ** 31 - 1]]);
+    peer.send(peer.windowUpdate(0, 2 ** 31 - 1 - 65535));
+    peer.send(peer.headers(1, REQUEST, { endStream: true }));
+    const stream = peer.rec.headers[0]!.stream;
+    peer.conn.respond(stream, [[':status', '200']]);
+    peer.out();
+    peer.conn.write(stream, new Uint8Array(10 << 20), true);
+    // The limit counts frame headers too: the take stops at the first frame that reaches it.
+    const take = (limit: number) => {
+      const chunks = peer.conn.takeOutput(limit);
+      return chunks === undefined ? 0 : chunks.reduce((n, c) => n + c.length, 0);
+    };
+    const framed = (n: number) => Math.ceil(n / (16384 + 9)) * 16384;
+    let octets = take(4 << 20);
+    expect(octets).toBe(framed(4 << 20) + 9 * Math.ceil((4 << 20) / (16384 + 9)));
+    octets = take(1 << 20);
+    expect(octets).toBe(framed(1 << 20) + 9 * Math.ceil((1 << 20) / (16384 + 9)));
+    // Default: OUTPUT_BATCH_BYTES.
+    expect(take(undefined as unknown as number)).toBe(octets);
+  });
+
   it('the same frames, events and windows as the frame-by-frame path, whatever the windows, frame size and streams', () => {
     fc.assert(
       fc.property(scenarioArb, (sc) => {
