@@ -6,6 +6,7 @@
  * the subject.
  */
 import fc from 'fast-check';
+import { OUTPUT_BATCH_BYTES } from '../../../src/protocol/connection';
 import { SettingId } from '../../../src/protocol/settings';
 import { FrameType, RawPeer, REQUEST, summary } from './helpers';
 
@@ -64,16 +65,23 @@ function play(sc: Scenario, tap: boolean): string[] {
   return seen;
 }
 
+/** A server core whose peer opened every window to 2^31-1, answering stream 1 with a body of `body` octets. */
+function respondingWithOpenWindows(body: number) {
+  const peer = new RawPeer('server');
+  peer.handshake([[SettingId.INITIAL_WINDOW_SIZE, 2 ** 31 - 1]]);
+  peer.send(peer.windowUpdate(0, 2 ** 31 - 1 - 65535));
+  peer.send(peer.headers(1, REQUEST, { endStream: true }));
+  const stream = peer.rec.headers[0]!.stream;
+  peer.conn.respond(stream, [[':status', '200']]);
+  peer.out();
+  peer.conn.write(stream, new Uint8Array(body), true);
+  return { peer, stream };
+}
+
 describe('DATA runs (frameRun) put on the wire what frame-by-frame round-robin does', () => {
   it('a 5 MiB body alone: full frames up to ~1 MiB per take, END_STREAM on the last, windows charged exactly', () => {
-    const peer = new RawPeer('server');
-    peer.handshake([[SettingId.INITIAL_WINDOW_SIZE, 2 ** 31 - 1]]);
-    peer.send(peer.windowUpdate(0, 2 ** 31 - 1 - 65535));
-    peer.send(peer.headers(1, REQUEST, { endStream: true }));
-    const stream = peer.rec.headers[0]!.stream;
-    peer.conn.respond(stream, [[':status', '200']]);
     const body = 5 * 1024 * KiB + 100;
-    peer.conn.write(stream, new Uint8Array(body), true);
+    const { peer, stream } = respondingWithOpenWindows(body);
     const takes: number[][] = [];
     do takes.push(peer.out().filter((f) => f.unknown !== true && f.type === FrameType.DATA).map((f) => (f.unknown !== true && f.type === FrameType.DATA ? f.data.length : 0)));
     while (peer.conn.wantsWrite);
@@ -90,26 +98,14 @@ describe('DATA runs (frameRun) put on the wire what frame-by-frame round-robin d
   });
 
   it('takeOutput(dataBytes) frames about that much DATA per call (the last frame may go past it)', () => {
-    const peer = new RawPeer('server');
-    peer.handshake([[SettingId.INITIAL_WINDOW_SIZE, 2 ** 31 - 1]]);
-    peer.send(peer.windowUpdate(0, 2 ** 31 - 1 - 65535));
-    peer.send(peer.headers(1, REQUEST, { endStream: true }));
-    const stream = peer.rec.headers[0]!.stream;
-    peer.conn.respond(stream, [[':status', '200']]);
-    peer.out();
-    peer.conn.write(stream, new Uint8Array(10 << 20), true);
+    const { peer } = respondingWithOpenWindows(10 << 20);
+    const octets = (chunks: Uint8Array[] | undefined) => (chunks ?? []).reduce((n, c) => n + c.length, 0);
     // The limit counts frame headers too: the take stops at the first frame that reaches it.
-    const take = (limit: number) => {
-      const chunks = peer.conn.takeOutput(limit);
-      return chunks === undefined ? 0 : chunks.reduce((n, c) => n + c.length, 0);
-    };
-    const framed = (n: number) => Math.ceil(n / (16384 + 9)) * 16384;
-    let octets = take(4 << 20);
-    expect(octets).toBe(framed(4 << 20) + 9 * Math.ceil((4 << 20) / (16384 + 9)));
-    octets = take(1 << 20);
-    expect(octets).toBe(framed(1 << 20) + 9 * Math.ceil((1 << 20) / (16384 + 9)));
-    // Default: OUTPUT_BATCH_BYTES.
-    expect(take(undefined as unknown as number)).toBe(octets);
+    const framed = (limit: number) => Math.ceil(limit / (16384 + 9)) * (16384 + 9);
+    expect(octets(peer.conn.takeOutput(4 << 20))).toBe(framed(4 << 20));
+    expect(octets(peer.conn.takeOutput(1 << 20))).toBe(framed(1 << 20));
+    // By default, OUTPUT_BATCH_BYTES.
+    expect(octets(peer.conn.takeOutput())).toBe(framed(OUTPUT_BATCH_BYTES));
   });
 
   it('the same frames, events and windows as the frame-by-frame path, whatever the windows, frame size and streams', () => {
