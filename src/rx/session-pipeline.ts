@@ -180,10 +180,15 @@ export class SessionPipeline {
     }
   }
 
-  /** The transport ended (peer closed or failed): no more input, emit what is left and stop. */
+  /**
+   * The transport ended (peer closed or failed): no more input, emit what is
+   * left and stop. Streams still open close (`Connection.transportClosed`),
+   * before the events complete, so that nobody waits on them forever.
+   */
   private finish(error?: unknown): void {
     const out = this.connection.takeOutput();
     if (out !== undefined) this.output.next(out);
+    this.connection.transportClosed();
     this.changed.complete();
     if (error === undefined) this.output.complete();
     else this.output.error(error);

@@ -472,6 +472,39 @@ export class Connection {
   // Commands
 
   /**
+   * The transport is gone (its socket closed or failed) while the connection
+   * was still open: nothing more is received or sent. Every stream still open
+   * or waiting for a slot closes now (`streamClosed`, CANCEL, initiator
+   * `local`), so that whatever waits on one (a body being sent under
+   * backpressure, a response awaited) settles instead of waiting forever —
+   * a file being served is closed at once, not when the garbage collector
+   * finds it. Requests never sent (still waiting for a stream slot) are
+   * `retryable`. No frame is produced; the connection is `closed` after.
+   * Idempotent.
+   */
+  transportClosed(): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.assembly.clear();
+    this.pendingDecoderError = undefined;
+    const victims = Array.from(this.streams.values());
+    for (let i = this.waitingHead; i < this.waiting.length; i++) {
+      const s = this.waiting[i]!;
+      s.retryable = true;
+      victims.push(s);
+    }
+    this.waiting = [];
+    this.waitingHead = 0;
+    for (const s of victims) {
+      if (s.closeReported) continue;
+      this.setState(s, S.CLOSED_LOCAL_RESET);
+      this.finish(s, ErrorCode.CANCEL, 'local');
+    }
+    // Nothing can be sent any more.
+    this.out.take();
+  }
+
+  /**
    * Client: opens a stream with request `fields` (pseudo-headers first). If the
    * peer's MAX_CONCURRENT_STREAMS is reached the stream waits with id 0 and
    * starts (`events.streamStarted`) when a slot frees; writes are queued

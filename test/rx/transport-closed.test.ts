@@ -1,0 +1,121 @@
+/**
+ * A connection whose socket goes away while a response body is being sent
+ * under backpressure: the stream must close (and the body's producer be let
+ * go, its `finally` run) at once. Before, nothing closed the core's streams
+ * when the transport ended without a GOAWAY: `respond()` never settled and
+ * the body (a file being served by `rx-http2 serve`) waited for the garbage
+ * collector, which Node reports as "Closing file descriptor N on garbage
+ * collection".
+ */
+import { once } from 'node:events';
+import * as net from 'node:net';
+import { lastValueFrom } from 'rxjs';
+import { ErrorCode } from '../../src/protocol/error-code';
+import { CLIENT_PREFACE, encodeFrame, FrameType, type Frame } from '../../src/protocol/frames';
+import { H2Error } from '../../src/protocol/h2-error';
+import { HpackEncoder } from '../../src/protocol/hpack';
+import { SettingId } from '../../src/protocol/settings';
+import type { IncomingStream } from '../../src/rx/rx-stream';
+import { connect } from '../../src/rx/connect';
+import { serve } from '../../src/rx/serve';
+
+const bytes = (...frames: Frame[]): Buffer => Buffer.concat(frames.map((f) => encodeFrame(f)));
+
+describe('the transport closing under a response in progress', () => {
+  it.each(['destroyed', 'ended'] as const)('socket %s by the client: the stream closes, respond() settles, the body producer is released', async (how) => {
+    const server = await serve({ host: '127.0.0.1' });
+    try {
+      const incoming = new Promise<IncomingStream>((resolve) => server.streams$.subscribe(resolve));
+      const socket = net.connect({ host: '127.0.0.1', port: server.address.port });
+      await once(socket, 'connect');
+      socket.on('error', () => {});
+      socket.resume();
+      // A stream window of 0: the server can queue the body but send none of it.
+      socket.write(
+        Buffer.concat([
+          CLIENT_PREFACE,
+          bytes(
+            { type: FrameType.SETTINGS, streamId: 0, ack: false, settings: [[SettingId.INITIAL_WINDOW_SIZE, 0]] },
+            {
+              type: FrameType.HEADERS,
+              streamId: 1,
+              endStream: true,
+              endHeaders: true,
+              headerBlock: new HpackEncoder().encode([
+                [':method', 'GET'],
+                [':scheme', 'http'],
+                [':authority', 'x'],
+                [':path', '/'],
+              ]),
+            },
+          ),
+        ]),
+      );
+      const stream = await incoming;
+      let pulled = 0;
+      let released = false;
+      let waiting!: () => void;
+      const blocked = new Promise<void>((resolve) => (waiting = resolve));
+      const body = (async function* () {
+        try {
+          for (;;) {
+            pulled++;
+            // The queue reaches its high-water mark with this one: sendBody waits for room.
+            if (pulled === 1) waiting();
+            yield new Uint8Array(16384);
+          }
+        } finally {
+          released = true;
+        }
+      })();
+      const closed = new Promise((resolve) => stream.closed.then(resolve, resolve));
+      const responded = stream.respond({ ':status': 200 }, body).then(
+        () => 'resolved',
+        () => 'rejected',
+      );
+      await blocked;
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(pulled).toBe(1);
+      expect(released).toBe(false);
+      if (how === 'destroyed') socket.destroy();
+      else socket.end();
+      await expect(responded).resolves.toEqual(expect.any(String));
+      expect(released).toBe(true);
+      await expect(closed).resolves.toEqual({ code: 8, initiator: 'local' });
+      socket.destroy();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('the server closes its socket under a request in flight (no GOAWAY): the request fails with CANCEL, not retryable', async () => {
+    // A peer that reads the request, then drops the connection without a word.
+    const raw = net.createServer((socket) => {
+      socket.on('error', () => {});
+      socket.write(bytes({ type: FrameType.SETTINGS, streamId: 0, ack: false, settings: [] }));
+      let seen = Buffer.alloc(0);
+      socket.on('data', (chunk: Buffer) => {
+        seen = Buffer.concat([seen, chunk]);
+        // Past the 24-octet preface, walk the frames for a HEADERS (type 1).
+        for (let at = CLIENT_PREFACE.length; at + 9 <= seen.length; at += 9 + seen.readUIntBE(at, 3)) {
+          if (seen[at + 3] === FrameType.HEADERS) return void socket.destroy();
+        }
+      });
+    });
+    raw.listen(0, '127.0.0.1');
+    await once(raw, 'listening');
+    const { port } = raw.address() as net.AddressInfo;
+    const session = await connect(`http://127.0.0.1:${port}`);
+    try {
+      const failure = await lastValueFrom(session.request({ ':path': '/' })).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(failure).toBeInstanceOf(H2Error);
+      expect(failure).toMatchObject({ code: ErrorCode.CANCEL, retryable: false });
+    } finally {
+      session.close();
+      await new Promise<void>((resolve) => raw.close(() => resolve()));
+    }
+  });
+});
