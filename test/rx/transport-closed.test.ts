@@ -88,6 +88,50 @@ describe('the transport closing under a response in progress', () => {
     }
   });
 
+  it('the client drops the socket in the middle of an upload: reading the request body fails, it does not wait forever', async () => {
+    const server = await serve({ host: '127.0.0.1' });
+    try {
+      const incoming = new Promise<IncomingStream>((resolve) => server.streams$.subscribe(resolve));
+      const socket = net.connect({ host: '127.0.0.1', port: server.address.port });
+      await once(socket, 'connect');
+      socket.on('error', () => {});
+      socket.resume();
+      socket.write(
+        Buffer.concat([
+          CLIENT_PREFACE,
+          bytes(
+            { type: FrameType.SETTINGS, streamId: 0, ack: false, settings: [] },
+            {
+              type: FrameType.HEADERS,
+              streamId: 1,
+              endStream: false,
+              endHeaders: true,
+              headerBlock: new HpackEncoder().encode([
+                [':method', 'POST'],
+                [':scheme', 'http'],
+                [':authority', 'x'],
+                [':path', '/upload'],
+              ]),
+            },
+            { type: FrameType.DATA, streamId: 1, data: new Uint8Array(1000), endStream: false, padding: undefined },
+          ),
+        ]),
+      );
+      const stream = await incoming;
+      let received = 0;
+      const read = (async () => {
+        for await (const chunk of stream.body) {
+          received += chunk.length;
+          if (received === 1000) socket.destroy();
+        }
+      })();
+      await expect(read).rejects.toThrow(/CANCEL/);
+      expect(received).toBe(1000);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('the server closes its socket under a request in flight (no GOAWAY): the request fails with CANCEL, not retryable', async () => {
     // A peer that reads the request, then drops the connection without a word.
     const raw = net.createServer((socket) => {
