@@ -132,7 +132,7 @@ describe('the transport closing under a response in progress', () => {
     }
   });
 
-  it('the server closes its socket under a request in flight (no GOAWAY): the request fails with CANCEL, not retryable', async () => {
+  it('the server closes its socket under a request in flight (no GOAWAY): the request fails with CANCEL, not retryable; a later one is refused, retryable', async () => {
     // A peer that reads the request, then drops the connection without a word.
     const raw = net.createServer((socket) => {
       socket.on('error', () => {});
@@ -157,6 +157,8 @@ describe('the transport closing under a response in progress', () => {
       );
       expect(failure).toBeInstanceOf(H2Error);
       expect(failure).toMatchObject({ code: ErrorCode.CANCEL, retryable: false });
+      // A request made afterwards never leaves: safe to retry, on a new session.
+      await expect(lastValueFrom(session.request({ ':path': '/' }))).rejects.toMatchObject({ code: ErrorCode.REFUSED_STREAM, retryable: true });
     } finally {
       session.close();
       await new Promise<void>((resolve) => raw.close(() => resolve()));

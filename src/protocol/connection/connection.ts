@@ -511,7 +511,8 @@ export class Connection {
    * meanwhile.
    */
   request(fields: ReadonlyArray<readonly [string, string]>, opts?: RequestOptions): CoreStream {
-    this.checkOpen();
+    // Never sent, so safe to retry on a new connection (as after a GOAWAY, below).
+    if (this.dead) throw userError('the connection is closed: no new streams on it', ErrorCode.REFUSED_STREAM, 0, true);
     if (this.role !== 'client') throw userError('request() is for clients: a server answers with respond() or push()');
     if (this.goawayReceivedInfo !== undefined) {
       // Never sent, so safe to retry on a new connection.

@@ -42,5 +42,7 @@ describe('Connection.transportClosed()', () => {
       [0, ErrorCode.CANCEL, 'local', true],
     ]);
     expect(peer.conn.closed).toBe(true);
+    // A request made after: never sent, so safe to retry on a new connection.
+    expect(() => peer.conn.request(REQUEST, { endStream: true })).toThrow(expect.objectContaining({ kind: 'user', code: ErrorCode.REFUSED_STREAM, retryable: true }));
   });
 });
