@@ -21,36 +21,38 @@ import { serve } from '../../src/rx/serve';
 
 const bytes = (...frames: Frame[]): Buffer => Buffer.concat(frames.map((f) => encodeFrame(f)));
 
+/**
+ * A raw client on `port`: the preface, SETTINGS with `settings`, and a request
+ * on stream 1 (`method`; with `body` octets of DATA after it, the request
+ * stays open). Resolves with its socket.
+ */
+async function rawRequest(port: number, settings: Array<[number, number]>, method: 'GET' | 'POST', body?: number): Promise<net.Socket> {
+  const socket = net.connect({ host: '127.0.0.1', port });
+  await once(socket, 'connect');
+  socket.on('error', () => {});
+  socket.resume();
+  const headerBlock = new HpackEncoder().encode([
+    [':method', method],
+    [':scheme', 'http'],
+    [':authority', 'x'],
+    [':path', '/'],
+  ]);
+  const frames: Frame[] = [
+    { type: FrameType.SETTINGS, streamId: 0, ack: false, settings },
+    { type: FrameType.HEADERS, streamId: 1, endStream: body === undefined, endHeaders: true, headerBlock },
+  ];
+  if (body !== undefined) frames.push({ type: FrameType.DATA, streamId: 1, data: new Uint8Array(body), endStream: false, padding: undefined });
+  socket.write(Buffer.concat([CLIENT_PREFACE, bytes(...frames)]));
+  return socket;
+}
+
 describe('the transport closing under a response in progress', () => {
   it.each(['destroyed', 'ended'] as const)('socket %s by the client: the stream closes, respond() settles, the body producer is released', async (how) => {
     const server = await serve({ host: '127.0.0.1' });
     try {
       const incoming = new Promise<IncomingStream>((resolve) => server.streams$.subscribe(resolve));
-      const socket = net.connect({ host: '127.0.0.1', port: server.address.port });
-      await once(socket, 'connect');
-      socket.on('error', () => {});
-      socket.resume();
       // A stream window of 0: the server can queue the body but send none of it.
-      socket.write(
-        Buffer.concat([
-          CLIENT_PREFACE,
-          bytes(
-            { type: FrameType.SETTINGS, streamId: 0, ack: false, settings: [[SettingId.INITIAL_WINDOW_SIZE, 0]] },
-            {
-              type: FrameType.HEADERS,
-              streamId: 1,
-              endStream: true,
-              endHeaders: true,
-              headerBlock: new HpackEncoder().encode([
-                [':method', 'GET'],
-                [':scheme', 'http'],
-                [':authority', 'x'],
-                [':path', '/'],
-              ]),
-            },
-          ),
-        ]),
-      );
+      const socket = await rawRequest(server.address.port, [[SettingId.INITIAL_WINDOW_SIZE, 0]], 'GET');
       const stream = await incoming;
       let pulled = 0;
       let released = false;
@@ -92,31 +94,7 @@ describe('the transport closing under a response in progress', () => {
     const server = await serve({ host: '127.0.0.1' });
     try {
       const incoming = new Promise<IncomingStream>((resolve) => server.streams$.subscribe(resolve));
-      const socket = net.connect({ host: '127.0.0.1', port: server.address.port });
-      await once(socket, 'connect');
-      socket.on('error', () => {});
-      socket.resume();
-      socket.write(
-        Buffer.concat([
-          CLIENT_PREFACE,
-          bytes(
-            { type: FrameType.SETTINGS, streamId: 0, ack: false, settings: [] },
-            {
-              type: FrameType.HEADERS,
-              streamId: 1,
-              endStream: false,
-              endHeaders: true,
-              headerBlock: new HpackEncoder().encode([
-                [':method', 'POST'],
-                [':scheme', 'http'],
-                [':authority', 'x'],
-                [':path', '/upload'],
-              ]),
-            },
-            { type: FrameType.DATA, streamId: 1, data: new Uint8Array(1000), endStream: false, padding: undefined },
-          ),
-        ]),
-      );
+      const socket = await rawRequest(server.address.port, [], 'POST', 1000);
       const stream = await incoming;
       let received = 0;
       const read = (async () => {
