@@ -70,7 +70,8 @@ export class SocketWriter {
   }
 
   /**
-   * Whether the socket holds more than its high-water mark of unwritten bytes:
+   * Whether the socket holds more than its high-water mark of unwritten bytes,
+   * or a vectored write the kernel did not take at once is still in progress:
    * stop producing (and reading) until {@link drained$} emits. A socket
    * ended or destroyed while backed up stays backed up: it drains no more.
    */
