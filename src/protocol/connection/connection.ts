@@ -487,16 +487,10 @@ export class Connection {
     this.dead = true;
     this.assembly.clear();
     this.pendingDecoderError = undefined;
-    const victims = Array.from(this.streams.values());
-    for (let i = this.waitingHead; i < this.waiting.length; i++) {
-      const s = this.waiting[i]!;
-      s.retryable = true;
-      victims.push(s);
-    }
-    this.waiting = [];
-    this.waitingHead = 0;
-    for (const s of victims) {
+    for (const s of this.takeEveryStream()) {
       if (s.closeReported) continue;
+      // Still waiting for a stream slot: never sent.
+      if (s.id === 0) s.retryable = true;
       this.setState(s, S.CLOSED_LOCAL_RESET);
       this.finish(s, ErrorCode.CANCEL, 'local');
     }
@@ -1752,6 +1746,18 @@ export class Connection {
    * `events.goaway` then `events.error`. Exceptions from handlers are ignored
    * here: the connection is already going down.
    */
+  /**
+   * Every stream the connection holds, open or still waiting for a stream
+   * slot (those leave their queue), for a connection that is ending.
+   */
+  private takeEveryStream(): StreamRecord[] {
+    const all = Array.from(this.streams.values());
+    for (let i = this.waitingHead; i < this.waiting.length; i++) all.push(this.waiting[i]!);
+    this.waiting = [];
+    this.waitingHead = 0;
+    return all;
+  }
+
   private fail(err: H2Error): void {
     if (this.dead) return;
     this.dead = true;
@@ -1762,11 +1768,7 @@ export class Connection {
     const debug = debugBytes(err);
     this.emit({ type: FrameType.GOAWAY, streamId: 0, lastStreamId: last, errorCode: err.code, debugData: debug });
     this.goawaySentInfo = { lastStreamId: last, code: err.code, debugData: debug };
-    const victims = Array.from(this.streams.values());
-    for (let i = this.waitingHead; i < this.waiting.length; i++) victims.push(this.waiting[i]!);
-    this.waiting = [];
-    this.waitingHead = 0;
-    for (const s of victims) {
+    for (const s of this.takeEveryStream()) {
       if (s.closeReported) continue;
       if (s.error === undefined) s.error = err;
       if (s.rstCode === undefined) s.rstCode = err.code;
