@@ -1,13 +1,13 @@
-import { asyncScheduler, BehaviorSubject, filter, map, Observable, Subject, Subscription, tap } from 'rxjs';
+import { asyncScheduler, BehaviorSubject, map, Observable, Subject, Subscription, tap } from 'rxjs';
 import type { CoreStream } from '../protocol/connection';
 import { ErrorCode } from '../protocol/error-code';
 import type { H2Error } from '../protocol/h2-error';
 import { demultiplex, type StreamChannel } from './demultiplex';
 import { toFields, type IncomingHeaders, type OutgoingHeaders } from './headers';
 import { idleTimeout } from './idle-timeout';
+import { ofEventType } from './of-event-type';
 import { IncomingStream, OutgoingRequest, PushedStream, type ResponseEvent, type SendOptions, type StreamedResponse } from './rx-stream';
 import type { Body } from './send-body';
-import type { SessionEvent } from './session-events';
 import { SessionPipeline, type SessionPipelineOptions, type TappedFrame } from './session-pipeline';
 
 /** The settings in force in one direction, by name (booleans as on the wire, 0 or 1). */
@@ -115,20 +115,20 @@ export class RxSession {
     this.settings$ = this.settings.asObservable();
     this.state$ = this.state.asObservable();
     this.goaway$ = events$.pipe(
-      filter((e): e is Extract<SessionEvent, { type: 'goaway' }> => e.type === 'goaway'),
+      ofEventType('goaway'),
       map(({ initiator, code, lastStreamId, debugData }) => ({ initiator, code, lastStreamId, debugData })),
     );
     this.errors$ = events$.pipe(
-      filter((e): e is Extract<SessionEvent, { type: 'error' }> => e.type === 'error'),
+      ofEventType('error'),
       map((e) => e.error),
     );
     this.frames$ = this.pipeline.frames$;
     this.altsvc$ = events$.pipe(
-      filter((e): e is Extract<SessionEvent, { type: 'altsvc' }> => e.type === 'altsvc'),
+      ofEventType('altsvc'),
       map(({ streamId, origin, value }) => ({ streamId, origin, value })),
     );
     this.origin$ = events$.pipe(
-      filter((e): e is Extract<SessionEvent, { type: 'origin' }> => e.type === 'origin'),
+      ofEventType('origin'),
       map((e) => e.origins),
     );
     this.streams$ = this.incoming.asObservable();
