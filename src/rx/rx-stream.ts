@@ -7,7 +7,7 @@ import type { StreamChannel } from './demultiplex';
 import { flowControlledBody } from './flow-control';
 import { toFields, toHeaders, type IncomingHeaders, type OutgoingHeaders } from './headers';
 import type { RxSession } from './rx-session';
-import { sendBody, type Body, type BodySink, type TrailerFields } from './send-body';
+import { sendBody, utf8, type Body, type BodySink, type TrailerFields } from './send-body';
 import type { StreamEvent } from './session-events';
 
 /**
@@ -24,7 +24,7 @@ function respondOn(session: RxSession, core: CoreStream, sink: StreamSink, heade
       return Promise.resolve();
     }
     if (typeof body === 'string' || body instanceof Uint8Array) {
-      const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+      const bytes = utf8(body);
       let failure: { error: unknown } | undefined;
       session.pipeline.command((c) => {
         c.respond(core, fields, { endStream: false });
@@ -42,6 +42,23 @@ function respondOn(session: RxSession, core: CoreStream, sink: StreamSink, heade
   }
   session.pipeline.command((c) => c.respond(core, fields, { endStream: false }));
   return sendBody(body, sink, trailerFields(options?.trailers));
+}
+
+/**
+ * The body of `core` read from its `events$` with backpressure: what is read
+ * is credited to the flow-control windows; stopping early credits the rest
+ * and resets the stream (CANCEL) if it is still open.
+ */
+function streamBody(session: RxSession, core: CoreStream, events$: Observable<StreamEvent>): BodyIterable {
+  const pipeline = session.pipeline;
+  return flowControlledBody(events$, {
+    consumed: (n) => pipeline.command((c) => c.consumed(core, n)),
+    cancel: (n) =>
+      pipeline.command((c) => {
+        c.consumed(core, n);
+        if (!core.closed) c.reset(core, ErrorCode.CANCEL);
+      }),
+  });
 }
 
 /** {@link SendOptions.trailers} as {@link sendBody} takes them. */
@@ -195,16 +212,7 @@ export class OutgoingRequest {
   /** The stream's events arrive (the session routes them here by `stream.context`). */
   attach(channel: StreamChannel): void {
     if (this.pull) {
-      const stream = channel.stream;
-      const command = this.session.pipeline;
-      this.body = flowControlledBody(channel, {
-        consumed: (n) => command.command((c) => c.consumed(stream, n)),
-        cancel: (n) =>
-          command.command((c) => {
-            c.consumed(stream, n);
-            if (!stream.closed) c.reset(stream, ErrorCode.CANCEL);
-          }),
-      });
+      this.body = streamBody(this.session, channel.stream, channel);
     }
     this.channel = channel.subscribe((e) => this.onEvent(e));
   }
@@ -318,21 +326,12 @@ export class IncomingStream {
     this.sink = new StreamSink(session, core);
     this.trailers = new Promise((resolve) => (this.resolveTrailers = resolve));
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
-    const command = session.pipeline;
     if (first.type === 'headers' && first.endStream) {
       // No body (a GET): nothing will ever be pushed into it, so it listens to nothing.
       this.body = new BodyIterable();
       this.body.end();
     } else {
-      this.body = flowControlledBody(events$, {
-        consumed: (n) => command.command((c) => c.consumed(core, n)),
-        cancel: (n) => {
-          command.command((c) => {
-            c.consumed(core, n);
-            if (!core.closed) c.reset(core, ErrorCode.CANCEL);
-          });
-        },
-      });
+      this.body = streamBody(session, core, events$);
     }
     events$.subscribe((e) => this.onEvent(e));
   }

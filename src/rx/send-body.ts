@@ -28,7 +28,8 @@ export type TrailerFields = Array<[string, string]> | (() => Promise<Array<[stri
 /** Queued bytes above which pulling from an async-iterable body waits (Node's default highWaterMark). */
 export const BODY_HIGH_WATER = 16384;
 
-const utf8 = (chunk: Uint8Array | string): Uint8Array => (typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+/** A body chunk as bytes: a string is UTF-8. */
+export const utf8 = (chunk: Uint8Array | string): Uint8Array => (typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
 
 /** Resolves once `sink` is closed, or as soon as it wakes after `done()` turned true (then there is no need to wait). */
 async function whenClosed(sink: BodySink, done: () => boolean): Promise<void> {
