@@ -90,9 +90,8 @@ export class RxServer {
         new Promise<void>((resolve) => {
           if (binding.closed) return resolve();
           binding.add(() => resolve());
-          // A session whose connection failed has sent its GOAWAY already (and a
-          // command would throw): it only waits for its socket to close.
-          if (!session.pipeline.connection.failed) session.close();
+          // A no-op on a session whose connection failed: it only waits for its socket to close.
+          session.close();
         }),
     );
     this.closing = Promise.all([listening, ...drained]).then(() => {
