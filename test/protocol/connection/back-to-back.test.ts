@@ -10,7 +10,7 @@
 import fc from 'fast-check';
 import type { CoreStream } from '../../../src/protocol/connection';
 import { SettingId } from '../../../src/protocol/settings';
-import { ErrorCode, Pair, prng, summary } from './helpers';
+import { ErrorCode, Pair, prng, serveBody, summary } from './helpers';
 
 interface Scenario {
   seed: number;
@@ -234,29 +234,21 @@ describe('back to back', () => {
   it('a peer streaming one large body is paced by the consumer (credit only on reads)', () => {
     // Fixed windows: on virtual time every read is instant, so auto-tuning (on for clients) would grow them.
     const p = new Pair({ autoTuneWindow: false }, {});
-    p.c.keepData = false;
-    let got = 0;
-    p.c.onData = (_s, d) => {
-      got += d.length;
-    };
-    p.s.onHeaders = (e) => {
-      p.server.respond(e.stream, [[':status', '200']]);
-      p.server.write(e.stream, new Uint8Array(1 << 20), true);
-    };
+    const client = serveBody(p, 1 << 20);
     const s = p.client.request([[':method', 'GET'], [':scheme', 'https'], [':authority', 'x'], [':path', '/']], { endStream: true });
     p.pump();
     // Nothing consumed: the server stopped at the initial 65535-octet windows.
-    expect(got).toBe(65535);
+    expect(client.received()).toBe(65535);
     expect(s.bufferedBytes).toBe(65535);
     expect(p.client.state.localWindowSize).toBe(0);
     p.client.consumed(s, 65535);
     p.pump();
-    expect(got).toBe(131070);
+    expect(client.received()).toBe(131070);
     for (let i = 0; i < 100 && !s.closed; i++) {
       p.client.consumed(s, s.bufferedBytes);
       p.pump();
     }
-    expect(got).toBe(1 << 20);
+    expect(client.received()).toBe(1 << 20);
     expect(s.closed).toBe(true);
     expect(p.c.closed[0]!.code).toBe(ErrorCode.NO_ERROR);
   });

@@ -202,6 +202,23 @@ export class Pair {
   }
 }
 
+/**
+ * Has `p`'s server answer every request with a body of `bytes` octets, and
+ * counts (without keeping) the octets of DATA its client receives.
+ */
+export function serveBody(p: Pair, bytes: number): { received(): number } {
+  p.c.keepData = false;
+  let got = 0;
+  p.c.onData = (_s, d) => {
+    got += d.length;
+  };
+  p.s.onHeaders = (e) => {
+    p.server.respond(e.stream, [[':status', '200']]);
+    p.server.write(e.stream, new Uint8Array(bytes), true);
+  };
+  return { received: () => got };
+}
+
 /** Decodes a byte stream into frames (strict: a decode error throws). */
 export function decodeFrames(chunks: Uint8Array[] | undefined, opts: { expectPreface?: boolean; maxFrameSize?: number } = {}): Frame[] {
   const frames: Frame[] = [];

@@ -1,6 +1,6 @@
 import type { ConnectionOptions, CoreStream } from '../../../src/protocol/connection';
 import { DEFAULT_AUTOTUNE_MAX_WINDOW } from '../../../src/protocol/flow';
-import { Pair } from './helpers';
+import { Pair, serveBody } from './helpers';
 
 /**
  * Receive-window auto-tuning in the core (ConnectionOptions.autoTuneWindow):
@@ -17,15 +17,7 @@ const GET: Array<[string, string]> = [[':method', 'GET'], [':scheme', 'https'], 
 /** A client and a server that answers every request with a `BODY`-octet response; the handshake takes one RTT. */
 function download(client: Partial<ConnectionOptions> = {}): { p: Pair; stream: CoreStream; round(): number; consume(n: number): void } {
   const p = new Pair(client, {});
-  p.c.keepData = false;
-  let got = 0;
-  p.c.onData = (_s, d) => {
-    got += d.length;
-  };
-  p.s.onHeaders = (e) => {
-    p.server.respond(e.stream, [[':status', '200']]);
-    p.server.write(e.stream, new Uint8Array(BODY), true);
-  };
+  const delivered = serveBody(p, BODY);
   // Handshake: our SETTINGS leave at 0 and are acknowledged one RTT later (the first RTT estimate).
   p.move(p.client, p.server);
   p.now = RTT;
@@ -36,10 +28,10 @@ function download(client: Partial<ConnectionOptions> = {}): { p: Pair; stream: C
     stream,
     /** One round trip; returns the octets delivered to the client in it. */
     round() {
-      const before = got;
+      const before = delivered.received();
       p.pump();
       p.now += RTT;
-      return got - before;
+      return delivered.received() - before;
     },
     /** The consumer reads `n` octets now (the clock brought to now first, as the session pipeline does for every command). */
     consume(n: number) {
