@@ -20,6 +20,7 @@ import {
 import type { H2Error } from '../../src/protocol/h2-error';
 import { HpackDecoder, HpackEncoder } from '../../src/protocol/hpack';
 import { SettingId } from '../../src/protocol/settings';
+import { summary as coreSummary } from '../protocol/connection/helpers';
 
 export { ErrorCode, FrameType, SettingId };
 export type { Frame };
@@ -74,29 +75,32 @@ export function indexedLiteral(name: string, value: string): number[] {
   return [0x40, ...rest];
 }
 
-/** A compact summary of a frame: `TYPE:stream[:detail]`. */
+/**
+ * A compact summary of a frame: `TYPE:stream[:detail]`, as the core tests
+ * write it (`summary` of test/protocol/connection/helpers.ts), except that
+ * error codes go by name, a GOAWAY shows its debug data and other frame
+ * types by number: what the RFC section tests assert.
+ */
 export function summary(f: Frame): string {
-  if (f.unknown === true) return `UNKNOWN(${f.type}):${f.streamId}`;
-  switch (f.type) {
-    case FrameType.RST_STREAM:
-      return `RST_STREAM:${f.streamId}:${errorCodeName(f.errorCode)}`;
-    case FrameType.GOAWAY:
-      return `GOAWAY:last=${f.lastStreamId}:${errorCodeName(f.errorCode)}:${JSON.stringify(Buffer.from(f.debugData).toString('utf8'))}`;
-    case FrameType.SETTINGS:
-      return f.ack ? 'SETTINGS:ACK' : `SETTINGS:${JSON.stringify(f.settings)}`;
-    case FrameType.PING:
-      return f.ack ? 'PING:ACK' : 'PING';
-    case FrameType.WINDOW_UPDATE:
-      return `WINDOW_UPDATE:${f.streamId}:${f.increment}`;
-    case FrameType.DATA:
-      return `DATA:${f.streamId}:${f.data.length}${f.endStream ? ':END' : ''}`;
-    case FrameType.HEADERS:
-      return `HEADERS:${f.streamId}${f.endStream ? ':END' : ''}${f.endHeaders ? '' : ':CONT'}`;
-    case FrameType.CONTINUATION:
-      return `CONTINUATION:${f.streamId}${f.endHeaders ? ':END_HEADERS' : ''}`;
-    default:
-      return `type${f.type}:${f.streamId}`;
+  if (f.unknown !== true) {
+    switch (f.type) {
+      case FrameType.RST_STREAM:
+        return `RST_STREAM:${f.streamId}:${errorCodeName(f.errorCode)}`;
+      case FrameType.GOAWAY:
+        return `GOAWAY:last=${f.lastStreamId}:${errorCodeName(f.errorCode)}:${JSON.stringify(Buffer.from(f.debugData).toString('utf8'))}`;
+      case FrameType.CONTINUATION:
+        return `CONTINUATION:${f.streamId}${f.endHeaders ? ':END_HEADERS' : ''}`;
+      case FrameType.SETTINGS:
+      case FrameType.PING:
+      case FrameType.WINDOW_UPDATE:
+      case FrameType.DATA:
+      case FrameType.HEADERS:
+        return coreSummary(f);
+      default:
+        return `type${f.type}:${f.streamId}`;
+    }
   }
+  return coreSummary(f);
 }
 
 const isGoaway = (f: Frame): boolean => f.unknown !== true && f.type === FrameType.GOAWAY;
