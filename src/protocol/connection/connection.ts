@@ -1637,7 +1637,7 @@ export class Connection {
     const roomFrames = Math.ceil((limit - this.out.bytes) / (maxFrame + FRAME_HEADER_LENGTH));
     if (roomFrames < frames) frames = roomFrames;
     if (frames < 2) return false;
-    for (let i = 0; i < frames; i++) this.out.pushData(s.id, s.take(maxFrame), false, undefined);
+    this.out.pushDataRun(s, frames, maxFrame);
     const charged = frames * maxFrame;
     this.totalQueued -= charged;
     s.sendWindow.consume(charged);

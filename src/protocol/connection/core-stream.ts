@@ -203,6 +203,39 @@ export class StreamRecord implements CoreStream {
     return out;
   }
 
+  /**
+   * Takes `frames` × `size` queued octets (at most {@link queuedBytes}) for
+   * a run of full DATA frames, appending `header` and a view of each frame's
+   * payload to `out`. Within a written chunk the views are made from the
+   * chunk's buffer read once, not once per frame: `TypedArray#buffer` is a
+   * call into V8's runtime, which cost as much as the view itself. A frame
+   * that spans two chunks is copied, as in {@link take}.
+   */
+  takeFrames(frames: number, size: number, header: Uint8Array, out: Uint8Array[]): void {
+    let left = frames;
+    while (left > 0) {
+      const chunk = this.chunks[this.head]!;
+      let whole = Math.floor((chunk.length - this.offset) / size);
+      if (whole === 0) {
+        out.push(header, this.take(size));
+        left--;
+        continue;
+      }
+      if (whole > left) whole = left;
+      const buffer = chunk.buffer;
+      let at = chunk.byteOffset + this.offset;
+      for (let i = 0; i < whole; i++) {
+        out.push(header, new Uint8Array(buffer, at, size));
+        at += size;
+      }
+      const n = whole * size;
+      this.offset += n;
+      this.queuedBytes -= n;
+      left -= whole;
+      if (this.offset === chunk.length) this.advance();
+    }
+  }
+
   /** Drops everything queued; returns how many octets were dropped. */
   dropQueued(): number {
     const n = this.queuedBytes;

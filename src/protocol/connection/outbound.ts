@@ -3,7 +3,7 @@
  * once per `takeOutput()`, and the queue of streams with DATA to schedule.
  * @packageDocumentation
  */
-import { encodeDataFrameInto, encodeFrameInto, FRAME_HEADER_LENGTH, type Frame } from '../frames';
+import { encodeDataFrameInto, encodeFrameInto, FRAME_HEADER_LENGTH, FrameType, writeFrameHeader, type Frame } from '../frames';
 import type { StreamRecord } from './core-stream';
 
 /**
@@ -60,6 +60,26 @@ export class OutputBuffer {
       this.lastDataLength = reusable ? data.length : -1;
     }
     this.frames++;
+  }
+
+  /**
+   * Encodes a run of `frames` full DATA frames of `size` octets for `s`, none
+   * of them ending the stream (the scheduler's run path, `frameRun`):
+   * the payloads are taken from the stream's queue, and all frames share one
+   * header buffer, as in {@link pushData}.
+   */
+  pushDataRun(s: StreamRecord, frames: number, size: number): void {
+    let head = this.lastDataHead;
+    if (head === undefined || this.lastDataStream !== s.id || this.lastDataLength !== size) {
+      head = Buffer.allocUnsafe(FRAME_HEADER_LENGTH);
+      writeFrameHeader(head, 0, size, FrameType.DATA, 0, s.id);
+      this.lastDataHead = head;
+      this.lastDataStream = s.id;
+      this.lastDataLength = size;
+    }
+    s.takeFrames(frames, size, head, this.chunks);
+    this.bytes += frames * (FRAME_HEADER_LENGTH + size);
+    this.frames += frames;
   }
 
   /** Appends raw bytes (the client connection preface). */

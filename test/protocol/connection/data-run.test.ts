@@ -12,6 +12,19 @@ import { FrameType, RawPeer, REQUEST, summary } from './helpers';
 
 const KiB = 1024;
 
+/**
+ * What the application writes: views at varying offsets into pseudo-random
+ * bytes, so that a payload taken from the wrong place, or copied wrongly
+ * across two written chunks, shows in the bytes {@link sampled}.
+ */
+const PATTERN = Uint8Array.from({ length: 2 << 20 }, (_, j) => (Math.imul(j + 1, 0x9e3779b1) >>> 24) & 0xff);
+const written = (stream: number, chunk: number, n: number): Uint8Array => {
+  const at = (stream * 7919 + chunk * 104729) % (64 * KiB);
+  return PATTERN.subarray(at, at + n);
+};
+/** A payload's first, second, middle and last octets. */
+const sampled = (data: Uint8Array): string => (data.length === 0 ? '-' : [data[0], data[1], data[data.length >> 1], data[data.length - 1]].join('.'));
+
 interface Scenario {
   initialWindow: number;
   maxFrameSize: number;
@@ -48,11 +61,11 @@ function play(sc: Scenario, tap: boolean): string[] {
   sc.bodies.forEach((chunks, i) => {
     const stream = peer.rec.headers[i]!.stream;
     peer.conn.respond(stream, [[':status', '200']]);
-    chunks.forEach((n, k) => peer.conn.write(stream, new Uint8Array(n).fill(k + 1), k === chunks.length - 1));
+    chunks.forEach((n, k) => peer.conn.write(stream, written(i, k, n), k === chunks.length - 1));
   });
   const observe = (): void => {
     // Each take, as the pipeline makes them: the frames and their payload bytes.
-    for (const f of peer.out()) seen.push(summary(f) + (f.unknown !== true && f.type === FrameType.DATA ? `:${f.data[0] ?? '-'}` : ''));
+    for (const f of peer.out()) seen.push(summary(f) + (f.unknown !== true && f.type === FrameType.DATA ? `:${sampled(f.data)}` : ''));
     seen.push(`| conn ${peer.conn.state.remoteWindowSize} writable ${peer.rec.writable.map((s) => s.id).join(',')} closed ${peer.rec.closed.length}`);
   };
   observe();
