@@ -118,8 +118,9 @@ export class SocketWriter {
     const socket = this.socket;
     const vectored = this.vectored;
     if (batch.length > 1 && vectored !== undefined && vectored.writableLength === 0 && !vectored.connecting) {
-      const entries: WritevEntries = [];
-      for (let i = 0; i < batch.length; i++) entries.push({ chunk: batch[i] });
+      // Sized once: an array grown a push at a time is copied about fifteen times on its way to 2048 entries.
+      const entries: WritevEntries = new Array(batch.length);
+      for (let i = 0; i < batch.length; i++) entries[i] = { chunk: batch[i] };
       entries.allBuffers = true;
       this.inFlight = true;
       // The callback runs at once when the kernel took everything, else when the handle is done.
