@@ -55,8 +55,12 @@ export function coalesceWrites(scheduler: SchedulerLike = asapScheduler): Operat
             if (pending.length === 0) {
               pending = value;
               owned = false;
+            } else if (!owned || value.length > pending.length) {
+              // Two takes in one tick (a large one among them): one exact copy of both by the
+              // builtin, not a copy grown a push at a time (~40 KB of garbage per 16 MiB response).
+              pending = pending.concat(value);
+              owned = true;
             } else {
-              own();
               for (let i = 0; i < value.length; i++) pending.push(value[i]);
             }
           } else {

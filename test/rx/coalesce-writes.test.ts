@@ -50,6 +50,24 @@ describe('coalesceWrites', () => {
     expect(second).toEqual([C]);
   });
 
+  it('a larger array after a smaller one in the same tick: both in order, neither changed, and later writes land after', () => {
+    const ts = testScheduler();
+    const batches: Uint8Array[][] = [];
+    const small = [A];
+    const large = [B, C, D];
+    ts.run(({ flush }) => {
+      const input = new Subject<Uint8Array | Uint8Array[]>();
+      input.pipe(coalesceWrites(ts)).subscribe((batch) => batches.push(batch));
+      input.next(small);
+      input.next(large);
+      input.next(A);
+      flush();
+    });
+    expect(batches).toEqual([[A, B, C, D, A]]);
+    expect(small).toEqual([A]);
+    expect(large).toEqual([B, C, D]);
+  });
+
   it('flushes the pending batch on completion, then completes', () => {
     const ts = testScheduler();
     ts.run(({ cold, expectObservable }) => {
