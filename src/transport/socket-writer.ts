@@ -3,7 +3,12 @@ import type { Duplex } from 'node:stream';
 import { Observable, Subject } from 'rxjs';
 
 /** What `net.Socket.prototype._writev` takes: the entries of a Writable's buffer, all of them bytes. */
-type WritevEntries = { chunk: Uint8Array }[] & { allBuffers?: boolean };
+type WritevEntries = { readonly chunk: Uint8Array }[] & { allBuffers?: boolean };
+
+/** One entry of {@link WritevEntries}: a class, whose instances shrink to their one field, not a literal. */
+class WritevEntry {
+  constructor(readonly chunk: Uint8Array) {}
+}
 
 /** A socket whose `_writev` is net's own: it hands the chunks to the handle in one native call. */
 interface VectoredSocket extends net.Socket {
@@ -120,7 +125,7 @@ export class SocketWriter {
     if (batch.length > 1 && vectored !== undefined && vectored.writableLength === 0 && !vectored.connecting) {
       // Sized once: an array grown a push at a time is copied about fifteen times on its way to 2048 entries.
       const entries: WritevEntries = new Array(batch.length);
-      for (let i = 0; i < batch.length; i++) entries[i] = { chunk: batch[i] };
+      for (let i = 0; i < batch.length; i++) entries[i] = new WritevEntry(batch[i]);
       entries.allBuffers = true;
       this.inFlight = true;
       // The callback runs at once when the kernel took everything, else when the handle is done.
