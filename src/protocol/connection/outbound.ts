@@ -36,7 +36,7 @@ export class OutputBuffer {
     this.frames++;
   }
 
-  /** The header of the last unpadded DATA frame that did not end its stream, and what it says. */
+  /** The header of the last full-run DATA frame (unpadded, not ending its stream, not empty), and what it says. */
   private lastDataHead: Uint8Array | undefined = undefined;
   private lastDataStream = 0;
   private lastDataLength = -1;
@@ -48,38 +48,41 @@ export class OutputBuffer {
    * one header buffer, which the vectored write reads as often as needed.
    */
   pushData(streamId: number, data: Uint8Array, endStream: boolean, padding: number | undefined): void {
-    if (padding === undefined && !endStream && streamId === this.lastDataStream && data.length === this.lastDataLength && data.length > 0) {
-      this.chunks.push(this.lastDataHead!, data);
+    if (padding === undefined && !endStream && data.length > 0) {
+      this.chunks.push(this.runHeader(streamId, data.length), data);
       this.bytes += FRAME_HEADER_LENGTH + data.length;
     } else {
-      const at = this.chunks.length;
       this.bytes += encodeDataFrameInto(streamId, data, endStream, padding, this.chunks);
-      const reusable = padding === undefined && !endStream && data.length > 0;
-      this.lastDataHead = reusable ? this.chunks[at] : undefined;
-      this.lastDataStream = reusable ? streamId : 0;
-      this.lastDataLength = reusable ? data.length : -1;
     }
     this.frames++;
   }
 
   /**
    * Encodes a run of `frames` full DATA frames of `size` octets for `s`, none
-   * of them ending the stream (the scheduler's run path, `frameRun`):
-   * the payloads are taken from the stream's queue, and all frames share one
+   * of them ending the stream (the scheduler's run path, `frameRun`): the
+   * payloads are taken from the stream's queue, and all frames share one
    * header buffer, as in {@link pushData}.
    */
   pushDataRun(s: StreamRecord, frames: number, size: number): void {
-    let head = this.lastDataHead;
-    if (head === undefined || this.lastDataStream !== s.id || this.lastDataLength !== size) {
-      head = Buffer.allocUnsafe(FRAME_HEADER_LENGTH);
-      writeFrameHeader(head, 0, size, FrameType.DATA, 0, s.id);
-      this.lastDataHead = head;
-      this.lastDataStream = s.id;
-      this.lastDataLength = size;
-    }
-    s.takeFrames(frames, size, head, this.chunks);
+    s.takeFrames(frames, size, this.runHeader(s.id, size), this.chunks);
     this.bytes += frames * (FRAME_HEADER_LENGTH + size);
     this.frames += frames;
+  }
+
+  /**
+   * The header of an unpadded DATA frame of `length` octets on `streamId`
+   * that does not end the stream: the last one made when it says the same
+   * (it is never written to after, so a run may continue in the next batch).
+   */
+  private runHeader(streamId: number, length: number): Uint8Array {
+    if (this.lastDataHead === undefined || streamId !== this.lastDataStream || length !== this.lastDataLength) {
+      const head = Buffer.allocUnsafe(FRAME_HEADER_LENGTH);
+      writeFrameHeader(head, 0, length, FrameType.DATA, 0, streamId);
+      this.lastDataHead = head;
+      this.lastDataStream = streamId;
+      this.lastDataLength = length;
+    }
+    return this.lastDataHead;
   }
 
   /** Appends raw bytes (the client connection preface). */

@@ -5,6 +5,7 @@
  */
 import { FrameDecoder, FrameType, type Frame } from '../../../src/protocol/frames';
 import { OutputBuffer } from '../../../src/protocol/connection/outbound';
+import { StreamRecord } from '../../../src/protocol/connection/core-stream';
 
 function decode(chunks: Uint8Array[]): Frame[] {
   const frames: Frame[] = [];
@@ -58,5 +59,33 @@ describe('OutputBuffer.pushData', () => {
       '1:100',
       '1:100',
     ]);
+  });
+});
+
+describe('OutputBuffer.pushDataRun', () => {
+  it('takes a run of full frames from the stream\'s queue: views of each written chunk, a frame across two chunks copied, one shared header', () => {
+    const body = Uint8Array.from({ length: 5 * 16384 + 7 }, (_, i) => (i * 7 + (i >> 8)) & 0xff);
+    const s = new StreamRecord({}, 5, false);
+    // Written as 2.5 frames, then the rest: the third frame spans the two chunks.
+    const cut = 2 * 16384 + 8192;
+    s.enqueue(body.subarray(0, cut));
+    s.enqueue(body.subarray(cut));
+    const out = new OutputBuffer();
+    out.pushData(5, s.take(16384), false, undefined);
+    out.pushDataRun(s, 4, 16384);
+    expect(s.queuedBytes).toBe(7);
+    out.pushData(5, s.take(7), true, undefined);
+    expect(out.bytes).toBe(6 * 9 + body.length);
+    expect(out.frames).toBe(6);
+    const chunks = out.take()!;
+    expect(new Set([0, 2, 4, 6, 8].map((i) => chunks[i])).size).toBe(1);
+    // Frames 2 and 4 are views of the caller's buffer; frame 3 straddles the cut and is a copy.
+    expect(chunks[3]!.buffer).toBe(body.buffer);
+    expect(chunks[5]!.buffer).not.toBe(body.buffer);
+    expect(chunks[7]!.buffer).toBe(body.buffer);
+    const frames = decode(chunks);
+    expect(frames.map(describeData)).toEqual(['5:16384', '5:16384', '5:16384', '5:16384', '5:16384', '5:7:END']);
+    const payload = Buffer.concat(frames.map((f) => (f.unknown !== true && f.type === FrameType.DATA ? f.data : new Uint8Array(0))));
+    expect(Buffer.compare(payload, Buffer.from(body))).toBe(0);
   });
 });
