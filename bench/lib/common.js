@@ -136,6 +136,14 @@ function median(xs) {
   return n % 2 ? s[n >> 1] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
+/** The q-quantile of xs (0 ≤ q ≤ 1), interpolated between the two nearest values. */
+function quantile(xs, q) {
+  const s = xs.slice().sort((a, b) => a - b);
+  const at = (s.length - 1) * q;
+  const lo = Math.floor(at);
+  return lo + 1 < s.length ? s[lo] + (s[lo + 1] - s[lo]) * (at - lo) : s[lo];
+}
+
 /** Prints rows (arrays of cells) as an aligned table; first row is the header. */
 function table(rows) {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i] ?? '').length)));
@@ -152,4 +160,4 @@ const fmt = {
   mib: (kb) => (Number.isFinite(kb) ? `${(kb / 1024).toFixed(0)} MiB` : '-'),
 };
 
-module.exports = { ROOT, buildOurs, cliArgs, missed, makeCert, spawnChild, serveIpc, cpuSince, median, table, fmt };
+module.exports = { ROOT, buildOurs, cliArgs, missed, makeCert, spawnChild, serveIpc, cpuSince, median, quantile, table, fmt };
