@@ -98,13 +98,17 @@ export function bindSocket(socket: Duplex, pipelineFactory: PipelineFactory, opt
       if (finishing || !pausedForWrites) return;
       pausedForWrites = false;
       pipeline.setWritable?.(true);
-      // The flush setWritable triggered may have backed the socket up again.
+      // The flush setWritable triggered may have completed writes$ (its last take closed the
+      // session): the socket now reads to the peer's FIN, however long the last write takes.
+      if (finishing) return;
+      // Or it may have backed the socket up again.
       if (!writer.backedUp) socket.resume();
       else pause();
     }),
   );
 
   const pause = (): void => {
+    if (finishing) return;
     pausedForWrites = true;
     socket.pause();
     pipeline.setWritable?.(false);

@@ -195,6 +195,39 @@ describe('bindSocket', () => {
     expect(binding.closed).toBe(true);
   });
 
+  it('writes$ completing inside setWritable(true) (the take a drain allows closes the session) leaves the socket reading to the peer\'s FIN', async () => {
+    // SessionPipeline does this: the drain lets it take the last DATA after a GOAWAY, and the
+    // connection, now closed, completes writes$ before setWritable returns.
+    const writes = new Subject<Uint8Array[]>();
+    const big = pattern(MiB);
+    const batch = () => Array.from({ length: 64 }, () => big);
+    let lastSent = false;
+    bindSocket(
+      pair.local,
+      () => ({
+        writes$: writes.asObservable(),
+        setWritable: (writable: boolean) => {
+          if (!writable || lastSent) return;
+          lastSent = true;
+          // Far more than the kernel takes at once: this write is still in flight when setWritable returns.
+          writes.next(batch());
+          writes.complete();
+        },
+      }),
+      { lingerTimeout: 0 },
+    );
+    pair.remote.pause();
+    writes.next(batch());
+    const localClosed = closed(pair.local);
+    const received = readAll(pair.remote);
+    pair.remote.resume();
+    expect((await received).length).toBe(128 * MiB);
+    // The peer's last bytes (a GOAWAY, say) and its FIN: with lingerTimeout 0, only reading them closes our socket.
+    pair.remote.end(Buffer.alloc(17));
+    await localClosed;
+    expect(pair.local.isPaused()).toBe(false);
+  });
+
   it('destroys a lingering socket whose peer neither closes nor reads after lingerTimeout (default 5 s)', async () => {
     jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
     expect(DEFAULT_LINGER_TIMEOUT).toBe(5000);
