@@ -1,4 +1,5 @@
 import { asapScheduler, Observable, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
+import { schedulePending } from './schedule-pending';
 
 /**
  * Gathers the chunks produced in one tick into one emission: an array of
@@ -67,7 +68,11 @@ export function coalesceWrites(scheduler: SchedulerLike = asapScheduler): Operat
             own();
             pending.push(value);
           }
-          if (flushAction === null) flushAction = scheduler.schedule(flush);
+          if (flushAction === null) {
+            // A scheduler that flushed at once (queueScheduler) left nothing to keep.
+            const action = schedulePending(scheduler, flush);
+            if (action !== null) flushAction = action;
+          }
         },
         error(e) {
           cancelFlush();

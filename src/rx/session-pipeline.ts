@@ -2,6 +2,7 @@ import { asapScheduler, Observable, Subject, Subscription, type SchedulerLike } 
 import { Connection, OUTPUT_BATCH_BYTES, type ConnectionOptions } from '../protocol/connection';
 import type { Frame } from '../protocol/frames';
 import { coalesceWrites } from './coalesce-writes';
+import { schedulePending } from './schedule-pending';
 import { connectionEventsTo, type SessionEvent } from './session-events';
 import { deadlineTicks } from './ticks';
 
@@ -11,6 +12,8 @@ export interface SessionPipelineOptions extends Omit<ConnectionOptions, 'now'> {
    * Clock and write scheduler. Writes produced in one turn of it leave as one
    * batch; timers (settings ACK, header phase, rate limits) run on its time, so
    * under `TestScheduler` every timeout is virtual. Default `asapScheduler`.
+   * One that runs delay-0 work at once (`queueScheduler`) works too, with
+   * less batching.
    */
   scheduler?: SchedulerLike;
   /** Report every frame in and out on {@link SessionPipeline.frames$} (debugging; off by default). */
@@ -158,11 +161,12 @@ export class SessionPipeline {
       const out = this.connection.takeOutput(this.takeBytes);
       if (out !== undefined) this.output.next(out);
       if (this.connection.wantsWrite && this.more === null) {
-        this.more = this.scheduler.schedule(() => {
+        const more = schedulePending(this.scheduler, () => {
           this.more = null;
           if (this.writable && this.takeBytes < MAX_TAKE_BYTES) this.takeBytes *= 2;
           this.flush();
         });
+        if (more !== null) this.more = more;
       }
     }
     if (this.connection.closed) {

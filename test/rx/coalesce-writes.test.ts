@@ -1,4 +1,4 @@
-import { asapScheduler, Subject, type SchedulerLike, type Subscription } from 'rxjs';
+import { asapScheduler, queueScheduler, Subject, type SchedulerLike, type Subscription } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { coalesceWrites } from '../../src/rx/coalesce-writes';
 
@@ -66,6 +66,16 @@ describe('coalesceWrites', () => {
     expect(batches).toEqual([[A, B, C, D, A]]);
     expect(small).toEqual([A]);
     expect(large).toEqual([B, C, D]);
+  });
+
+  it('with a scheduler that runs delay-0 work at once (queueScheduler), every write still leaves, none waits for completion', () => {
+    const input = new Subject<Uint8Array | Uint8Array[]>();
+    const batches: Uint8Array[][] = [];
+    input.pipe(coalesceWrites(queueScheduler)).subscribe((batch) => batches.push(batch));
+    input.next(A);
+    input.next(B);
+    input.next([C, D]);
+    expect(batches).toEqual([[A], [B], [C, D]]);
   });
 
   it('flushes the pending batch on completion, then completes', () => {

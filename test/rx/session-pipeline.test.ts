@@ -1,4 +1,4 @@
-import { delay, mergeMap, from, Subject, type Observable } from 'rxjs';
+import { delay, mergeMap, from, queueScheduler, Subject, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { ErrorCode } from '../../src/protocol/error-code';
 import { CLIENT_PREFACE, encodeFrame, FrameDecoder, FrameType, type Frame } from '../../src/protocol/frames';
@@ -250,5 +250,72 @@ describe('SessionPipeline and a backed-up transport', () => {
       // growing; drained slower (a slow link), they start again from 1 MiB. Until the 40 MiB are out.
       expect(sizes).toEqual(expected);
     });
+  });
+
+  it('works on a scheduler that runs delay-0 work at once (queueScheduler): every answer and every take of a large body leaves', () => {
+    const MiB = 1 << 20;
+    const input$ = new Subject<Uint8Array>();
+    const server = new SessionPipeline(input$, { role: 'server', scheduler: queueScheduler });
+    const seen: string[] = [];
+    let data = 0;
+    const decoder = new FrameDecoder({ maxFrameSize: (1 << 24) - 1 });
+    server.writes$.subscribe((batch) => {
+      for (const chunk of batch) {
+        decoder.write(chunk, {
+          frame: (f) => {
+            if (f.unknown !== true && f.type === FrameType.DATA) data += f.data.length;
+            else seen.push(name(f));
+          },
+          error: (e) => {
+            throw e;
+          },
+        });
+      }
+    });
+    let stream: Parameters<typeof server.connection.respond>[0] | undefined;
+    server.events$.subscribe((e) => {
+      if (e.type === 'headers') stream = e.stream;
+    });
+    const hpack = new HpackEncoder();
+    const request = (streamId: number) =>
+      bytes({
+        type: FrameType.HEADERS,
+        streamId,
+        headerBlock: hpack.encode([
+          [':method', 'GET'],
+          [':scheme', 'http'],
+          [':authority', 'x'],
+          [':path', `/${streamId}`],
+        ]),
+        endStream: true,
+        endHeaders: true,
+      });
+    input$.next(
+      Buffer.concat([
+        CLIENT_PREFACE,
+        bytes(
+          { type: FrameType.SETTINGS, streamId: 0, ack: false, settings: [[4, 2 ** 31 - 1]] },
+          { type: FrameType.WINDOW_UPDATE, streamId: 0, increment: 2 ** 31 - 1 - 65535 },
+        ),
+        request(1),
+      ]),
+    );
+    input$.next(bytes({ type: FrameType.PING, streamId: 0, ack: false, payload: new Uint8Array(8) }));
+    server.command((c) => {
+      c.respond(stream!, [[':status', '200']]);
+      c.write(stream!, new Uint8Array(5 * MiB), true);
+    });
+    // All of it before the input ends: nothing waits for a flush that was never scheduled again.
+    expect(seen).toEqual(['SETTINGS', 'WINDOW_UPDATE:0', 'SETTINGS+ACK', 'PING+ACK', 'HEADERS:1']);
+    expect(data).toBe(5 * MiB);
+    // And the next large body too: the take after the first one is scheduled again.
+    input$.next(request(3));
+    server.command((c) => {
+      c.respond(stream!, [[':status', '200']]);
+      c.write(stream!, new Uint8Array(5 * MiB), true);
+    });
+    expect(seen.at(-1)).toBe('HEADERS:3');
+    expect(data).toBe(10 * MiB);
+    input$.complete();
   });
 });
