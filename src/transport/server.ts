@@ -36,8 +36,11 @@ export const DEFAULT_TLS_HANDSHAKE_TIMEOUT = 10_000;
 
 /**
  * Options for `net.createServer` serving h2c:
- * - `allowHalfOpen`: a peer's FIN only completes the session's input; we keep
- *   writing until the session is done (GOAWAY), then end our side.
+ * - `allowHalfOpen`: a peer's FIN only completes the session's input. The
+ *   session then ends — its open streams are cancelled, as node:http2's are:
+ *   a peer that sent FIN can no longer credit a window nor reset a stream —
+ *   and what it had framed is flushed before our FIN, not cut off by Node
+ *   ending our side at once.
  * - `noDelay`: the pipeline already coalesces writes per tick; Nagle would
  *   only delay them (and SETTINGS ACK, PING ACK).
  * Both can be overridden by the caller.
@@ -87,7 +90,8 @@ export function listenH2c(options: ListenH2cOptions, onSocket: (socket: net.Sock
  * Listens for HTTP/2 over TLS (RFC 9113 §3.2), negotiated by ALPN.
  *
  * - A socket that negotiated `h2` goes to `onSocket`, made half-open
- *   (`allowHalfOpen = true`: the peer's FIN ends only our input, see `bindSocket`).
+ *   (`allowHalfOpen = true`: the peer's FIN ends only our input, see
+ *   {@link h2cServerOptions}).
  * - Any other (no ALPN extension from the client, or `http/1.1` with
  *   `allowHTTP1`) goes to `onUnknownProtocol`, which then owns it — as with
  *   Node's `'unknownProtocol'` event; the facade's HTTP/1 fallback plugs in
