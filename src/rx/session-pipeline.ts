@@ -76,6 +76,11 @@ export class SessionPipeline {
   private running = false;
   private writable = true;
   private more: Subscription | null = null;
+  /**
+   * The transport's input ended: a command run by a handler while the streams
+   * close must not complete the output before {@link finish} errors it.
+   */
+  private inputEnded = false;
   /** DATA octets of the next take: see {@link MAX_TAKE_BYTES}. */
   private takeBytes = OUTPUT_BATCH_BYTES;
   /** When the transport last backed up (scheduler time). */
@@ -170,6 +175,8 @@ export class SessionPipeline {
       }
     }
     if (this.connection.closed) {
+      // The input ended: finish() completes (or errors) the output itself, after the streams close.
+      if (this.inputEnded) return;
       // The last bytes (GOAWAY, final frames) go out even while the socket is
       // backed up: the transport queues them and ends after flushing.
       let out = this.connection.takeOutput();
@@ -190,6 +197,7 @@ export class SessionPipeline {
    * before the events complete, so that nobody waits on them forever.
    */
   private finish(error?: unknown): void {
+    this.inputEnded = true;
     const out = this.connection.takeOutput();
     if (out !== undefined) this.output.next(out);
     this.connection.transportClosed();

@@ -318,4 +318,25 @@ describe('SessionPipeline and a backed-up transport', () => {
     expect(data).toBe(10 * MiB);
     input$.complete();
   });
+
+  it('a socket error still errors writes$ when a stream-closed handler runs a command while the streams close', async () => {
+    const input$ = new Subject<Uint8Array>();
+    const server = new SessionPipeline(input$, { role: 'server' });
+    let outcome = 'open';
+    server.writes$.subscribe({ error: (e: Error) => (outcome = `error:${e.message}`), complete: () => (outcome = 'complete') });
+    server.events$.subscribe((e) => {
+      // A handler reacting to a stream closing, as a retry or a log would: a command on the (now dead) session.
+      if (e.type === 'streamClosed') server.command(() => undefined);
+    });
+    const request = new HpackEncoder().encode([
+      [':method', 'GET'],
+      [':scheme', 'http'],
+      [':authority', 'x'],
+      [':path', '/'],
+    ]);
+    input$.next(Buffer.concat([clientStart(), bytes({ type: FrameType.HEADERS, streamId: 1, headerBlock: request, endStream: true, endHeaders: true })]));
+    input$.error(new Error('ECONNRESET'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(outcome).toBe('error:ECONNRESET');
+  });
 });
