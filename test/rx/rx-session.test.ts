@@ -137,6 +137,25 @@ describe('RxSession (reactive API over the session pipeline)', () => {
   });
 });
 
+describe('RxSession.close() on a client', () => {
+  it('refuses requests made after it, and those still waiting for a stream slot, as retryable (they never left)', async () => {
+    const { client, server, close } = pair({}, { settings: [[3, 1]] });
+    const answer = new Subject<void>();
+    server.streams$.subscribe((stream) => void firstValueFrom(answer).then(() => stream.respond({ ':status': 200 }, 'ok')));
+    await firstValueFrom(client.settings$.pipe(filter((s) => s.remote.maxConcurrentStreams === 1)));
+    const first = lastValueFrom(client.request({ ':path': '/1' }).pipe(rxToArray()));
+    const waiting = lastValueFrom(client.request({ ':path': '/2' }).pipe(rxToArray())).catch((e) => e);
+    client.close();
+    expect(await waiting).toMatchObject({ code: ErrorCode.REFUSED_STREAM, retryable: true });
+    expect(await lastValueFrom(client.request({ ':path': '/3' }).pipe(rxToArray())).catch((e) => e)).toMatchObject({ code: ErrorCode.REFUSED_STREAM, retryable: true });
+    expect(await client.requestStream({ ':path': '/4' }).catch((e) => e)).toMatchObject({ code: ErrorCode.REFUSED_STREAM, retryable: true });
+    // The request in flight is answered.
+    answer.next();
+    expect(text(await first)).toBe('ok');
+    close();
+  });
+});
+
 describe('RxSession.close() after a failure', () => {
   it('is a no-op on a session whose connection already failed', async () => {
     const input = new Subject<Uint8Array>();

@@ -512,6 +512,10 @@ export class Connection {
       // Never sent, so safe to retry on a new connection.
       throw userError('the peer sent GOAWAY: no new streams on this connection (RFC 9113 §6.8)', ErrorCode.REFUSED_STREAM, 0, true);
     }
+    if (this.goawaySentInfo !== undefined) {
+      // We are closing (as node:http2 refuses a request on a session being closed): never sent, safe to retry elsewhere.
+      throw userError('GOAWAY was sent: this connection is closing, no new streams on it', ErrorCode.REFUSED_STREAM, 0, true);
+    }
     if (this.ids.nextLocalId === 0) throw userError('stream identifiers are exhausted (RFC 9113 §5.1.1)', ErrorCode.REFUSED_STREAM, 0, true);
     if (fieldValue(fields, ':protocol') !== undefined && this.remote.enableConnectProtocol !== 1) {
       throw userError('the peer did not enable extended CONNECT (SETTINGS_ENABLE_CONNECT_PROTOCOL, RFC 8441 §3)');
@@ -732,6 +736,8 @@ export class Connection {
     const frame: GoawayFrame = { type: FrameType.GOAWAY, streamId: 0, lastStreamId: last, errorCode: code, debugData: debug };
     this.emit(frame);
     this.goawaySentInfo = { lastStreamId: last, code, debugData: debug };
+    // Our requests still waiting for a stream slot never leave now: refused, safe to retry elsewhere.
+    this.closeWaiting('local');
     for (const s of Array.from(this.streams.values())) {
       if (!s.local && s.id > last && !s.closeReported) {
         s.retryable = true;
@@ -1404,7 +1410,7 @@ export class Connection {
 
   /** Starts waiting requests while the peer's MAX_CONCURRENT_STREAMS allows. */
   private maybeStartWaiting(): void {
-    if (this.startingWaiting || this.dead || this.goawayReceivedInfo !== undefined || this.role !== 'client') return;
+    if (this.startingWaiting || this.dead || this.goawayReceivedInfo !== undefined || this.goawaySentInfo !== undefined || this.role !== 'client') return;
     this.startingWaiting = true;
     try {
       while (this.waitingHead < this.waiting.length && this.activeLocal < this.peerMaxConcurrent) {

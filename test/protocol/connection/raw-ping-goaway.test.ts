@@ -3,6 +3,7 @@
  * (§5.5), ALTSVC / ORIGIN (RFC 7838, RFC 8336), and what a failed connection
  * does afterwards.
  */
+import { SettingId } from '../../../src/protocol/settings';
 import { ErrorCode, RawPeer, REQUEST } from './helpers';
 
 function server(): RawPeer {
@@ -86,6 +87,25 @@ describe('§6.8 GOAWAY sent', () => {
     expect(peer.conn.failed).toBe(false);
     expect(peer.conn.closed).toBe(false);
     peer.conn.respond(peer.rec.headers[0]!.stream, [[':status', '200']], { endStream: true });
+    expect(peer.conn.closed).toBe(true);
+  });
+
+  it('a client closing: its requests still waiting for a slot are refused (retryable), the one in flight goes on, and no new request is taken', () => {
+    const peer = new RawPeer('client');
+    peer.handshake([[SettingId.MAX_CONCURRENT_STREAMS, 1]]);
+    const sent = peer.conn.request(REQUEST, { endStream: true });
+    const waiting = peer.conn.request(REQUEST, { endStream: true });
+    peer.out();
+    peer.conn.goaway();
+    expect(peer.rec.closed.map((c) => [c.stream.id, c.code, c.initiator, c.stream.retryable])).toEqual([[0, ErrorCode.REFUSED_STREAM, 'local', true]]);
+    expect(waiting.closed).toBe(true);
+    // As node:http2 refuses a request on a session being closed: never sent, so safe to retry elsewhere.
+    expect(() => peer.conn.request(REQUEST, { endStream: true })).toThrow(expect.objectContaining({ kind: 'user', code: ErrorCode.REFUSED_STREAM, retryable: true }));
+    // The request in flight completes, and only then is the connection closed; nothing else was sent.
+    expect(peer.outSummary()).toEqual(['GOAWAY:0:0']);
+    peer.send(peer.headers(1, [[':status', '200']], { endStream: true }));
+    expect(sent.closed).toBe(true);
+    expect(peer.outSummary()).toEqual([]);
     expect(peer.conn.closed).toBe(true);
   });
 
