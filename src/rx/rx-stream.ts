@@ -215,20 +215,31 @@ export class OutgoingRequest {
       this.body = streamBody(this.session, channel.stream, channel);
     }
     this.channel = channel.subscribe((e) => this.onEvent(e));
+    if (this.done && channel.stream.closed) this.channel.unsubscribe();
   }
 
-  /** The subscriber unsubscribed: cancel the stream if it is still open (RST_STREAM CANCEL). */
+  /**
+   * The subscriber is gone (unsubscribed, or the response completed): cancel
+   * the stream if the response was still coming (RST_STREAM CANCEL). The
+   * stream's events stay subscribed until it closes: a request body still
+   * being sent waits on them (the response may end first, RFC 9113 §8.1).
+   */
   cancel(): void {
-    this.channel?.unsubscribe();
     const stream = this.stream;
     const open = !this.done && stream !== undefined && !stream.closed;
-    // Done first: the reset's own streamClosed may reach onEvent (via a channel opened by it).
+    // Done first: the reset's own streamClosed reaches onEvent, for the body's sake only.
     this.done = true;
     if (open) this.session.pipeline.command((c) => c.reset(stream, ErrorCode.CANCEL));
+    if (stream === undefined || stream.closed) this.channel?.unsubscribe();
   }
 
   private onEvent(e: StreamEvent): void {
-    if (this.done) return;
+    // Whatever the subscriber has seen, the body being sent waits on these to go on or to stop.
+    if (e.type === 'streamWritable' || e.type === 'streamClosed') this.sink.current?.wake();
+    if (this.done) {
+      if (e.type === 'streamClosed') this.channel?.unsubscribe();
+      return;
+    }
     switch (e.type) {
       case 'headers': {
         const headers = toHeaders(e.fields);
@@ -249,11 +260,7 @@ export class OutgoingRequest {
         }
         if (e.endStream) this.finish();
         break;
-      case 'streamWritable':
-        this.sink.current?.wake();
-        break;
       case 'streamClosed':
-        this.sink.current?.wake();
         if (e.code !== ErrorCode.NO_ERROR || e.initiator !== 'none') this.fail(closeError(e.stream, e));
         else this.finish();
         break;

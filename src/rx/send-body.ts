@@ -37,6 +37,46 @@ async function whenClosed(sink: BodySink, done: () => boolean): Promise<void> {
 }
 
 /**
+ * Pulls `body` into `sink` while the stream's queue is under
+ * {@link BODY_HIGH_WATER}. Returns true when the body ended, false when the
+ * stream closed first. Each wait for the next chunk also ends when the
+ * stream closes: a quiet producer (a live feed between events) is let go at
+ * once, its `return()` called, as Node's `pipeline` does — not at its next
+ * chunk, which may never come. A failing producer rejects (no `return()`, as
+ * with `for await`).
+ */
+async function pullIterable(body: AsyncIterable<Uint8Array | string>, sink: BodySink): Promise<boolean> {
+  const iterator = body[Symbol.asyncIterator]();
+  let over = false;
+  // The one pending wait for a chunk, ended by the stream closing.
+  let stop: (() => void) | undefined;
+  void whenClosed(sink, () => over).then(() => stop?.());
+  try {
+    for (;;) {
+      const step = await new Promise<IteratorResult<Uint8Array | string> | undefined>((resolve, reject) => {
+        if (sink.closed) return resolve(undefined);
+        stop = () => resolve(undefined);
+        iterator.next().then(resolve, reject);
+      });
+      stop = undefined;
+      if (step === undefined || sink.closed) {
+        // Not awaited: a next() still pending holds an async generator's return() back until it settles.
+        Promise.resolve()
+          .then(() => iterator.return?.())
+          .catch(() => {});
+        return false;
+      }
+      if (step.done === true) return true;
+      const bytes = utf8(step.value);
+      if (bytes.length > 0) sink.write(bytes);
+      while (sink.queuedBytes >= BODY_HIGH_WATER && !sink.closed) await sink.writable();
+    }
+  } finally {
+    over = true;
+  }
+}
+
+/**
  * Writes `body` to `sink`, then ends the stream (with `trailers` if given; a
  * function is called once the body's last chunk is queued, and what it
  * resolves to is sent).
@@ -83,13 +123,8 @@ export async function sendBody(body: Body | undefined, sink: BodySink, trailers?
         // A quiet source is let go when the stream closes too, not only at its next chunk.
         else void whenClosed(sink, () => settled).then(() => settled || stop());
       });
-    } else {
-      for await (const chunk of body) {
-        if (sink.closed) return;
-        const bytes = utf8(chunk);
-        if (bytes.length > 0) sink.write(bytes);
-        while (sink.queuedBytes >= BODY_HIGH_WATER && !sink.closed) await sink.writable();
-      }
+    } else if (!(await pullIterable(body, sink))) {
+      return;
     }
     // Trailers computed from the body (a checksum) or taken from elsewhere (a proxied upstream's): now, after it.
     fields = typeof trailers === 'function' ? (sink.closed ? undefined : await trailers()) : trailers;

@@ -321,6 +321,112 @@ describe('Observable bodies', () => {
   });
 });
 
+describe('a body producer is let go when its stream no longer needs it, and paced as long as it does', () => {
+  /** A quiet async iterator: one chunk, then nothing until return() (a live feed between events). */
+  function quietIterator(chunk: Uint8Array) {
+    const state = { returned: false, release: () => {} };
+    let first = true;
+    const iterator: AsyncIterableIterator<Uint8Array> = {
+      [Symbol.asyncIterator]: () => iterator,
+      next: () => {
+        if (first) {
+          first = false;
+          return Promise.resolve({ value: chunk, done: false });
+        }
+        return new Promise((resolve) => (state.release = () => resolve({ value: undefined, done: true })));
+      },
+      return: () => {
+        state.returned = true;
+        state.release();
+        return Promise.resolve({ value: undefined, done: true });
+      },
+    };
+    return { iterator, state };
+  }
+
+  it('a quiet async-iterable response body is return()ed when the client resets, and respond() resolves', async () => {
+    const { client, server, close } = pair();
+    const { iterator, state } = quietIterator(new Uint8Array(100));
+    const served = new Subject<{ stream: IncomingStream; responded: Promise<void> }>();
+    server.streams$.subscribe((stream) => served.next({ stream, responded: stream.respond({ ':status': 200 }, iterator) }));
+    const serving = firstValueFrom(served);
+    const request = client.request({ ':path': '/' }).subscribe({ next: (e) => e.type === 'data' && request.unsubscribe() });
+    const { stream, responded } = await serving;
+    expect(await stream.closed).toEqual({ code: ErrorCode.CANCEL, initiator: 'remote' });
+    await responded;
+    expect(state.returned).toBe(true);
+    close();
+  });
+
+  it('an unsubscribed request lets its body go: a quiet Observable is unsubscribed, an iterable blocked on the window return()ed', async () => {
+    const { client, server, close } = pair();
+    // The server answers at once with a body still to come, and never reads: the client's upload
+    // fills the window and waits.
+    server.streams$.subscribe((stream) => void stream.respond({ ':status': 200 }, new Observable<Uint8Array>(() => {})));
+    let observableReleased = false;
+    const quiet = new Observable<Uint8Array>((subscriber) => {
+      subscriber.next(new Uint8Array(100));
+      return () => (observableReleased = true);
+    });
+    let iterableReleased = false;
+    async function* endless() {
+      try {
+        for (;;) yield new Uint8Array(16384);
+      } finally {
+        iterableReleased = true;
+      }
+    }
+    for (const body of [quiet, endless()]) {
+      await new Promise<void>((resolve) => {
+        const request = client.request({ ':method': 'POST', ':path': '/' }, body).subscribe({
+          next: (e) => {
+            if (e.type !== 'response') return;
+            // Let the upload reach the end of its window first.
+            setTimeout(() => {
+              request.unsubscribe();
+              resolve();
+            }, 20);
+          },
+        });
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect([observableReleased, iterableReleased]).toEqual([true, true]);
+    close();
+  });
+
+  it('a response that ends before the request body does (RFC 9113 §8.1) leaves the upload going to its end', async () => {
+    const { client, server, close } = pair();
+    const read = new Promise<number>((resolve) => {
+      server.streams$.subscribe(async (stream) => {
+        // The whole response first, then the whole upload: it is larger than the windows, and the
+        // client fills them before the server starts reading.
+        await stream.respond({ ':status': 200 }, 'early');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        let n = 0;
+        for await (const chunk of stream.body) n += chunk.length;
+        resolve(n);
+      });
+    });
+    let finished = false;
+    let responseDone!: () => void;
+    const responded = new Promise<void>((resolve) => (responseDone = resolve));
+    async function* upload() {
+      yield new Uint8Array(16384);
+      // The rest only once the response is complete and the request's Observable has completed.
+      await responded;
+      for (let i = 1; i < 64; i++) yield new Uint8Array(16384);
+      finished = true;
+    }
+    const events: ResponseEvent[] = [];
+    client.request({ ':method': 'POST', ':path': '/' }, upload()).subscribe({ next: (e) => events.push(e), complete: () => responseDone() });
+    expect(await read).toBe(64 * 16384);
+    expect(text(events)).toBe('early');
+    expect(finished).toBe(true);
+    close();
+  });
+});
+
 describe('ALTSVC (RFC 7838) and ORIGIN (RFC 8336)', () => {
   it('the server advertises; the client sees them on altsvc$ and origin$', async () => {
     const { client, server, close } = pair();
