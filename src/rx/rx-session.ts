@@ -352,7 +352,10 @@ export class RxSession {
       first.unsubscribe();
       const stream = new IncomingStream(this, e.stream, e, prepend(e, channel));
       e.stream.context = stream;
-      this.incoming.next(stream);
+      if (this.incoming.observed) this.incoming.next(stream);
+      // Nobody would read it, and its unread DATA would hold the connection window for good:
+      // a request is refused (the client may retry it, §8.7), a push cancelled (§8.4.2).
+      else stream.reset(e.type === 'push' ? ErrorCode.CANCEL : ErrorCode.REFUSED_STREAM);
     });
   }
 

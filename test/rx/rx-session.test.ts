@@ -121,6 +121,28 @@ describe('RxSession (reactive API over the session pipeline)', () => {
     close();
   });
 
+  it('a client nobody reads pushes from cancels them (RFC 9113 §8.4.2): their DATA cannot hold the connection window', async () => {
+    const { client, server, close } = pair();
+    const pushesSent: Array<Promise<void>> = [];
+    server.streams$.subscribe(async (stream) => {
+      const pushed = stream.push({ ':path': `${stream.path}.css` });
+      // Each push fills its stream window (64 KiB): sixteen of them, the client's 1 MiB connection window.
+      pushesSent.push(pushed.respond({ ':status': 200 }, new Uint8Array(200_000)));
+      await stream.respond({ ':status': 200 }, 'page');
+    });
+    // Nobody subscribes to client.streams$: before, the seventeenth request waited for ever.
+    for (let i = 0; i < 24; i++) expect(text(await lastValueFrom(client.request({ ':path': `/${i}` }).pipe(rxToArray())))).toBe('page');
+    // Each push's send stops (its stream was reset), none waits for window.
+    await Promise.all(pushesSent.map((p) => p.catch(() => undefined)));
+    close();
+  });
+
+  it('a server session nobody reads streams from refuses requests (REFUSED_STREAM, retryable: §8.7)', async () => {
+    const { client, close } = pair();
+    expect(await lastValueFrom(client.request({ ':path': '/' }).pipe(rxToArray())).catch((e) => e)).toMatchObject({ code: ErrorCode.REFUSED_STREAM, retryable: true });
+    close();
+  });
+
   it('reports settings, ping round trips and a graceful close', async () => {
     const { client, server, close } = pair({}, { settings: [[3, 50]] });
     const remote = await firstValueFrom(client.settings$.pipe(filter((s) => s.remote.maxConcurrentStreams === 50)));
