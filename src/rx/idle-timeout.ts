@@ -1,6 +1,13 @@
 import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
 
 /**
+ * The longest delay a Node timer takes (2^31 − 1 ms, about 24.8 days): a
+ * longer one fires after 1 ms instead (TimeoutOverflowWarning), which would
+ * re-arm every millisecond. Longer timeouts wait in steps of it.
+ */
+export const MAX_TIMER_DELAY = 2 ** 31 - 1;
+
+/**
  * Emits `scheduler.now()` once whenever the source has been silent for `ms`
  * (Node's `http2session.setTimeout(msecs)`: activity is any byte in or out),
  * then waits for the next activity before arming again. Completes with the
@@ -14,7 +21,7 @@ export function idleTimeout<T>(ms: number, scheduler: SchedulerLike = asyncSched
       let last = scheduler.now();
       let timer: Subscription | null = null;
       const arm = (delay: number): void => {
-        timer = scheduler.schedule(fire, delay);
+        timer = scheduler.schedule(fire, delay < MAX_TIMER_DELAY ? delay : MAX_TIMER_DELAY);
       };
       const fire = (): void => {
         timer = null;

@@ -1,5 +1,6 @@
 import { TestScheduler } from 'rxjs/testing';
-import { idleTimeout } from '../../src/rx/idle-timeout';
+import type { SchedulerLike } from 'rxjs';
+import { idleTimeout, MAX_TIMER_DELAY } from '../../src/rx/idle-timeout';
 
 const scheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 
@@ -23,5 +24,26 @@ describe('idleTimeout', () => {
     scheduler().run(({ cold, expectObservable }) => {
       expectObservable(cold('a').pipe(idleTimeout(10)), '^ 5ms !').toBe('');
     });
+  });
+
+  it('waits longer than a Node timer can in steps of MAX_TIMER_DELAY, and fires at the end (no 1 ms overflow)', () => {
+    const ts = scheduler();
+    const delays: number[] = [];
+    // TestScheduler's virtual time, recording the delays a real timer would be asked for.
+    const recording = {
+      now: () => ts.now(),
+      schedule: (...args: Parameters<TestScheduler['schedule']>) => {
+        delays.push(args[1] ?? 0);
+        return ts.schedule(...args);
+      },
+    } as SchedulerLike;
+    const thirtyDays = 30 * 24 * 3600 * 1000;
+    const fired: number[] = [];
+    ts.run(({ cold }) => {
+      cold('a').pipe(idleTimeout(thirtyDays, recording)).subscribe((t) => fired.push(t));
+    });
+    expect(fired).toEqual([thirtyDays]);
+    expect(delays.every((d) => d <= MAX_TIMER_DELAY)).toBe(true);
+    expect(delays).toEqual([MAX_TIMER_DELAY, thirtyDays - MAX_TIMER_DELAY]);
   });
 });
