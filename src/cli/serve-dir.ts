@@ -70,7 +70,8 @@ interface Exchange {
  * - files are streamed from an async iterable of reads, pulled only as the
  *   client's flow-control window allows (never read whole into memory);
  * - no escape from `root`: see `resolveRequestPath` (400 for `..`), and real
- *   paths are compared so a symbolic link leading outside gets 404; only
+ *   paths are compared so a symbolic link leading outside (a directory's
+ *   `index.html` included) gets 404; only
  *   regular files and directories are served.
  */
 export class DirectoryHandler {
@@ -114,12 +115,12 @@ export class DirectoryHandler {
     if (method !== 'GET' && method !== 'HEAD') return this.error(ex, 405, { allow: 'GET, HEAD' });
     const resolved = resolveRequestPath(this.root, stream.path ?? '');
     if (!resolved.ok) return this.error(ex, 400);
-    this.realRoot ??= fs.realpath(this.root);
     let real: string;
     let stat: import('node:fs').Stats;
     try {
-      real = await fs.realpath(resolved.fsPath);
-      if (!isWithin(await this.realRoot, real)) return this.error(ex, 404);
+      const within = await this.realWithinRoot(resolved.fsPath);
+      if (within === undefined) return this.error(ex, 404);
+      real = within;
       stat = await fs.stat(real);
     } catch (e) {
       return this.error(ex, statusOf(e));
@@ -130,13 +131,34 @@ export class DirectoryHandler {
         const location = resolved.urlPath.split('/').map(encodeURIComponent).join('/') + '/' + resolved.query;
         return this.send(ex, 301, { location, 'content-type': 'text/plain; charset=utf-8' }, `Moved to ${location}\n`);
       }
-      const index = path.join(real, 'index.html');
+      // The index may itself be a link: confined like the requested path, or
+      // `/dir/` would serve whatever a link named index.html points at.
+      let index: string | undefined;
+      try {
+        index = await this.realWithinRoot(path.join(real, 'index.html'));
+      } catch {
+        return this.listing(ex, real, resolved.urlPath); // no index.html (or a dangling link)
+      }
+      if (index === undefined) return this.error(ex, 404);
       const indexStat = await fs.stat(index).catch(() => undefined);
       if (indexStat?.isFile() === true) return this.file(ex, index);
       return this.listing(ex, real, resolved.urlPath);
     }
     if (!stat.isFile()) return this.error(ex, 404);
     return this.file(ex, real);
+  }
+
+  /**
+   * The real path of `fsPath` when it lies under the root, else `undefined`.
+   * Every path served goes through here: a symbolic link anywhere on the way
+   * (the requested name, a parent directory, a directory's `index.html`)
+   * must not lead out of the root.
+   * @throws the file system's error (ENOENT, EACCES, …) when it cannot be resolved.
+   */
+  private async realWithinRoot(fsPath: string): Promise<string | undefined> {
+    this.realRoot ??= fs.realpath(this.root);
+    const real = await fs.realpath(fsPath);
+    return isWithin(await this.realRoot, real) ? real : undefined;
   }
 
   private async file(ex: Exchange, fsPath: string): Promise<void> {

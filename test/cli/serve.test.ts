@@ -154,6 +154,23 @@ describe('rx-http2 serve (in-process, fetched with node:http2)', () => {
     expect([inside.status, inside.body.toString()]).toEqual([200, 'hello world\n']);
   });
 
+  it("404 for a directory whose index.html is a link leading outside (not the outside file, not a listing)", async () => {
+    const dir = path.join(fixture.root, 'linked-index');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'listed.txt'), 'x');
+    fs.symlinkSync(path.join(fixture.outside, 'secret.txt'), path.join(dir, 'index.html'));
+    try {
+      const r = await get('/linked-index/');
+      expect([r.status, r.body.toString()]).toEqual([404, '404 Not Found\n']);
+      fs.rmSync(path.join(dir, 'index.html'));
+      fs.symlinkSync('listed.txt', path.join(dir, 'index.html'));
+      const inside = await get('/linked-index/');
+      expect([inside.status, inside.body.toString()]).toEqual([200, 'x']);
+    } finally {
+      fs.rmSync(dir, { recursive: true });
+    }
+  });
+
   it('logs one line per request on stderr: method, path, status, bytes, ms', async () => {
     await get('/hello.txt?log=1');
     await until(() => stderr.text().includes('/hello.txt?log=1'), 3000, 'the log line');
