@@ -110,10 +110,25 @@ export function parseServeArgs(argv: readonly string[]): ServeRequest | 'help' {
   };
 }
 
-/** One request log line: `GET /path 200 1.2 KiB 3 ms`, plus how the stream ended when it was reset. */
+/**
+ * One request log line: `GET /path 200 1.2 KiB 3 ms`, plus how the stream
+ * ended when it was reset. The method and path are the client's: their
+ * non-printable characters are written as `\xNN` (see {@link escapeControls}).
+ */
 export function formatLogLine(e: RequestLogEntry): string {
   const reset = e.close.code !== 0 || e.close.initiator !== 'none' ? ` (reset ${errorCodeName(e.close.code)} by ${e.close.initiator === 'remote' ? 'client' : 'server'})` : '';
-  return `${e.method} ${e.path} ${e.status || '-'} ${formatBytes(e.bytes)} ${e.ms.toFixed(0)} ms${reset}`;
+  return `${escapeControls(e.method)} ${escapeControls(e.path)} ${e.status || '-'} ${formatBytes(e.bytes)} ${e.ms.toFixed(0)} ms${reset}`;
+}
+
+/**
+ * `text` with every C0 control, DEL and C1 control (U+0000–U+001F,
+ * U+007F–U+009F) written as `\xNN`. Why: HPACK carries any octet in a field
+ * value and the server does not refuse them in `:path`, so a client could
+ * otherwise send ESC sequences (recolour or clear the operator's terminal,
+ * set its title), BEL, backspaces or CR/LF that forge or hide log lines.
+ */
+export function escapeControls(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /** Starts `serve`: resolves once listening (the URL printed), or with the exit code of a failure to start. */

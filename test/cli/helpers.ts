@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as http2 from 'node:http2';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -96,4 +97,50 @@ export async function until(predicate: () => boolean, timeoutMs = 3000, what = '
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await delay(5);
   }
+}
+
+/**
+ * Sends one GET whose `:path` is sent as is (latin1 octets), bypassing the
+ * validation of node's client, which refuses control characters; resolves
+ * once the response ends or the connection closes. Raw frames, HPACK literals
+ * without indexing and without Huffman coding (RFC 7541 §6.2.2).
+ */
+export function rawGet(origin: string, rawPath: string): Promise<void> {
+  const u = new URL(origin);
+  const int7 = (n: number): number[] => {
+    if (n < 127) return [n];
+    const out = [127];
+    for (n -= 127; n >= 128; n >>= 7) out.push((n & 0x7f) | 0x80);
+    return [...out, n];
+  };
+  const literal = (name: string, value: string): Buffer =>
+    Buffer.concat([Buffer.from([0x00, ...int7(name.length)]), Buffer.from(name, 'latin1'), Buffer.from(int7(value.length)), Buffer.from(value, 'latin1')]);
+  const frame = (type: number, flags: number, id: number, payload: Buffer): Buffer => {
+    const head = Buffer.alloc(9);
+    head.writeUIntBE(payload.length, 0, 3);
+    head[3] = type;
+    head[4] = flags;
+    head.writeUInt32BE(id, 5);
+    return Buffer.concat([head, payload]);
+  };
+  const block = Buffer.concat([literal(':method', 'GET'), literal(':scheme', 'http'), literal(':authority', u.host), literal(':path', rawPath)]);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(u.port), u.hostname, () => {
+      socket.write(Buffer.concat([Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1'), frame(4, 0, 0, Buffer.alloc(0)), frame(1, 0x5, 1, block)]));
+    });
+    let buffered = Buffer.alloc(0);
+    socket.on('data', (data: Buffer) => {
+      buffered = Buffer.concat([buffered, data]);
+      while (buffered.length >= 9 && buffered.length >= 9 + buffered.readUIntBE(0, 3)) {
+        const length = buffered.readUIntBE(0, 3);
+        const [type, flags] = [buffered[3], buffered[4]];
+        const id = buffered.readUInt32BE(5) & 0x7fffffff;
+        buffered = buffered.subarray(9 + length);
+        if (type === 4 && (flags & 1) === 0) socket.write(frame(4, 1, 0, Buffer.alloc(0)));
+        if (id === 1 && ((flags & 1) !== 0 || type === 3)) socket.end();
+      }
+    });
+    socket.on('error', reject);
+    socket.on('close', () => resolve());
+  });
 }

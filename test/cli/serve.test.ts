@@ -3,8 +3,9 @@ import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
+import { formatLogLine } from '../../src/cli/serve-command';
 import type { CliRun } from '../../src/cli/io';
-import { capture, h2request, makeFixture, until, type Capture, type Fixture } from './helpers';
+import { capture, h2request, makeFixture, rawGet, until, type Capture, type Fixture } from './helpers';
 
 describe('rx-http2 serve (in-process, fetched with node:http2)', () => {
   let fixture: Fixture;
@@ -179,6 +180,13 @@ describe('rx-http2 serve (in-process, fetched with node:http2)', () => {
     expect(stderr.text()).toMatch(/^POST \/hello\.txt 405 /m);
   });
 
+  it('the log escapes control characters of the path as \\xNN: a client cannot write ESC, BEL or backspace to the terminal', async () => {
+    await rawGet(url, '/log-esc\x1b[2J\x1b]0;pwned\x07\x08\t\x7f\x9b31m');
+    await until(() => stderr.text().includes('/log-esc'), 3000, 'the log line');
+    expect(stderr.text()).toMatch(/^GET \/log-esc\\x1b\[2J\\x1b\]0;pwned\\x07\\x08\\x09\\x7f\\x9b31m 404 /m);
+    expect(stderr.text()).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
+  });
+
   it('a client that cancels mid-file is logged as reset; the server keeps serving', async () => {
     await new Promise<void>((resolve, reject) => {
       const client = http2.connect(url);
@@ -286,5 +294,13 @@ describe('rx-http2 serve: options and failures', () => {
     const bad = await main(['serve', '--foo'], { stdout: capture(), stderr: badErr });
     expect(await bad.exit).toBe(2);
     expect(badErr.text()).toMatch(/^rx-http2: unknown option --foo\n\nUsage: rx-http2 serve/);
+  });
+});
+
+describe('formatLogLine', () => {
+  it('writes C0 controls, DEL and C1 controls of the method and path as \\xNN; printable text, UTF-16 above U+009F, untouched', () => {
+    const close = { code: 0, initiator: 'none' as const };
+    const line = formatLogLine({ method: 'G\x00T', path: '/\x01\x1f ~\x7f\x80\x9f\xa0é€', status: 200, bytes: 1, ms: 2, close });
+    expect(line).toBe('G\\x00T /\\x01\\x1f ~\\x7f\\x80\\x9f\xa0é€ 200 1 B 2 ms');
   });
 });
