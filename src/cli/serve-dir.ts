@@ -61,7 +61,8 @@ interface Exchange {
  * - GET and HEAD; any other method gets 405 with `allow: GET, HEAD`;
  * - a directory: its `index.html`, else an HTML listing; `/dir` is
  *   redirected (301) to `/dir/` so that relative links work;
- * - content types by extension (see `mime.ts`);
+ * - content types by the extension of the name requested, even when it is a
+ *   symbolic link (see `mime.ts`);
  * - single byte ranges (206, `content-range`), 416 when unsatisfiable, the
  *   whole file for multiple ranges (see `range.ts`); `If-Range`;
  * - validators `etag` (size and mtime) and `last-modified`, with 304 for
@@ -141,11 +142,12 @@ export class DirectoryHandler {
       }
       if (index === undefined) return this.error(ex, 404);
       const indexStat = await fs.stat(index).catch(() => undefined);
-      if (indexStat?.isFile() === true) return this.file(ex, index);
+      if (indexStat?.isFile() === true) return this.file(ex, index, 'index.html');
       return this.listing(ex, real, resolved.urlPath);
     }
     if (!stat.isFile()) return this.error(ex, 404);
-    return this.file(ex, real);
+    // The type goes by the name asked for, not the link's target: `style.css -> style-4f2a` is CSS.
+    return this.file(ex, real, resolved.urlPath.slice(resolved.urlPath.lastIndexOf('/') + 1));
   }
 
   /**
@@ -161,7 +163,8 @@ export class DirectoryHandler {
     return isWithin(await this.realRoot, real) ? real : undefined;
   }
 
-  private async file(ex: Exchange, fsPath: string): Promise<void> {
+  /** Serves the regular file at `fsPath` (a real path), typed by `name` (see `mime.ts`). */
+  private async file(ex: Exchange, fsPath: string, name: string): Promise<void> {
     let handle: FileHandle;
     try {
       handle = await fs.open(fsPath, 'r');
@@ -184,7 +187,7 @@ export class DirectoryHandler {
       const [status, start, end] = range.type === 'partial' ? [206, range.start, range.end] : [200, 0, size - 1];
       const length = end - start + 1;
       const responseHeaders: Record<string, string | number> = {
-        'content-type': mimeType(fsPath),
+        'content-type': mimeType(name),
         'content-length': length,
         'accept-ranges': 'bytes',
         ...validators,

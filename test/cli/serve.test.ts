@@ -180,6 +180,22 @@ describe('rx-http2 serve (in-process, fetched with node:http2)', () => {
     expect(stderr.text()).toMatch(/^POST \/hello\.txt 405 /m);
   });
 
+  it('the content type goes by the name requested, not a link target: style.css -> style-4f2a is text/css; an index linked to a .txt is HTML', async () => {
+    fs.writeFileSync(path.join(fixture.root, 'style-4f2a'), 'p{}');
+    fs.symlinkSync('style-4f2a', path.join(fixture.root, 'style.css'));
+    fs.mkdirSync(path.join(fixture.root, 'typed-index'));
+    fs.symlinkSync('../hello.txt', path.join(fixture.root, 'typed-index', 'index.html'));
+    try {
+      const css = await get('/style.css');
+      expect([css.status, css.headers['content-type'], css.body.toString()]).toEqual([200, 'text/css; charset=utf-8', 'p{}']);
+      expect((await get('/style-4f2a')).headers['content-type']).toBe('application/octet-stream');
+      const index = await get('/typed-index/');
+      expect([index.status, index.headers['content-type']]).toEqual([200, 'text/html; charset=utf-8']);
+    } finally {
+      for (const name of ['style.css', 'style-4f2a', 'typed-index']) fs.rmSync(path.join(fixture.root, name), { recursive: true });
+    }
+  });
+
   it('the log escapes control characters of the path as \\xNN: a client cannot write ESC, BEL or backspace to the terminal', async () => {
     await rawGet(url, '/log-esc\x1b[2J\x1b]0;pwned\x07\x08\t\x7f\x9b31m');
     await until(() => stderr.text().includes('/log-esc'), 3000, 'the log line');
