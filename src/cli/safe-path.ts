@@ -11,7 +11,11 @@ export type ResolvedPath =
       readonly ok: true;
       /** Absolute path under the root. */
       readonly fsPath: string;
-      /** The decoded path, normalised: `/`-separated segments, no `.`/empty ones; ends with `/` when the request did. */
+      /**
+       * The decoded path, normalised: `/`-separated segments, no `.`/empty
+       * ones; ends with `/` when the request did, or ended with a `.` segment
+       * (`/a/.` is `/a/`, RFC 3986 §5.2.4): it then names a directory.
+       */
       readonly urlPath: string;
       /** The query string, with its `?`, or `''`. */
       readonly query: string;
@@ -39,6 +43,7 @@ export function resolveRequestPath(root: string, requestPath: string, sep: strin
   if (q !== -1) pathPart = pathPart.slice(0, q);
   if (!pathPart.startsWith('/')) return bad('the path must start with /');
   const segments: string[] = [];
+  let directory = false;
   for (const raw of pathPart.split('/')) {
     let segment: string;
     try {
@@ -46,7 +51,8 @@ export function resolveRequestPath(root: string, requestPath: string, sep: strin
     } catch {
       return bad('malformed percent-encoding');
     }
-    if (segment === '' || segment === '.') continue;
+    directory = segment === '' || segment === '.';
+    if (directory) continue;
     if (segment === '..') return bad('.. in the path');
     if (segment.includes('/') || segment.includes('\0') || (sep === '\\' && segment.includes('\\'))) return bad('forbidden character in a path segment');
     segments.push(segment);
@@ -56,7 +62,7 @@ export function resolveRequestPath(root: string, requestPath: string, sep: strin
   const fsPath = join(root, ...segments);
   const rel = relative(root, fsPath);
   if (rel === '..' || rel.startsWith(`..${sep}`) || (sep === '\\' ? path.win32 : path.posix).isAbsolute(rel)) return bad('outside the root');
-  const trailing = segments.length > 0 && pathPart.endsWith('/') ? '/' : '';
+  const trailing = segments.length > 0 && directory ? '/' : '';
   return { ok: true, fsPath, urlPath: `/${segments.join('/')}${trailing}`, query };
 }
 

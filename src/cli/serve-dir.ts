@@ -145,7 +145,8 @@ export class DirectoryHandler {
       if (indexStat?.isFile() === true) return this.file(ex, index, 'index.html');
       return this.listing(ex, real, resolved.urlPath);
     }
-    if (!stat.isFile()) return this.error(ex, 404);
+    // `/a.txt/` names a directory (RFC 3986 §3.3); serving the file there would also break its relative links.
+    if (!stat.isFile() || resolved.urlPath.endsWith('/')) return this.error(ex, 404);
     // The type goes by the name asked for, not the link's target: `style.css -> style-4f2a` is CSS.
     return this.file(ex, real, resolved.urlPath.slice(resolved.urlPath.lastIndexOf('/') + 1));
   }

@@ -9,6 +9,9 @@ describe('resolveRequestPath', () => {
     ['/with%20space.txt?x=1#frag', '/srv/site/with space.txt', '/with space.txt'],
     ['/%E2%9C%93.txt', '/srv/site/✓.txt', '/✓.txt'],
     ['/..foo/...', '/srv/site/..foo/...', '/..foo/...'], // names that merely start with dots
+    ['/a/b.txt/.', '/srv/site/a/b.txt', '/a/b.txt/'], // a final `.` names a directory, as a final `/` does
+    ['/a/%2e?q', '/srv/site/a', '/a/'],
+    ['/.', '/srv/site', '/'],
   ])('%s → %s', (request, fsPath, urlPath) => {
     expect(resolveRequestPath(root, request, '/')).toMatchObject({ ok: true, fsPath, urlPath });
   });

@@ -142,9 +142,14 @@ describe('rx-http2 serve (in-process, fetched with node:http2)', () => {
     }
   });
 
-  it('404 for what is missing; 400 for traversal attempts; 404 for links leading outside', async () => {
+  it('404 for what is missing or a file asked for as a directory; 400 for traversal attempts; 404 for links leading outside', async () => {
     expect((await get('/nope.txt')).status).toBe(404);
     expect((await get('/hello.txt/more')).status).toBe(404);
+    for (const p of ['/hello.txt/', '/hello.txt/.', '/hello.txt/%2e', '/hello.txt//']) {
+      const r = await get(p);
+      expect([p, r.status]).toEqual([p, 404]); // a path ending in / names a directory
+    }
+    expect((await get('/empty/.')).status).toBe(200);
     for (const p of ['/../package.json', '/%2e%2e/package.json', '/sub%20dir/../../x', '/a%2f..%2f..%2fpackage.json', '/%00']) {
       const r = await get(p);
       expect([p, r.status]).toEqual([p, 400]);
