@@ -53,7 +53,8 @@ export const SERVE_USAGE = `Usage: rx-http2 serve [dir] [options]
 
 Serves the files under [dir] (default: the current directory) over HTTP/2:
 h2c (cleartext, prior knowledge) by default, TLS with --tls. GET and HEAD,
-byte ranges, ETag/Last-Modified revalidation, directory listings. Prints the
+byte ranges, ETag/Last-Modified revalidation and preconditions (304, 412),
+directory listings. Prints the
 URL on stdout, one line per request on stderr; Ctrl-C closes gracefully.
 
 Options:

@@ -135,6 +135,24 @@ describe('rx-http2 serve (in-process, fetched with node:http2)', () => {
     expect((await get('/hello.txt', { range: 'bytes=0-4', 'if-range': '"stale"' })).status).toBe(200);
   });
 
+  it('preconditions (RFC 9110 §13.2.2): 412 for a failed If-Match or If-Unmodified-Since, before If-None-Match; a bogus If-Modified-Since is ignored', async () => {
+    const first = await get('/hello.txt');
+    const etag = first.headers.etag as string;
+    const lastModified = first.headers['last-modified'] as string;
+    const failed = await get('/hello.txt', { 'if-match': '"does-not-match"' });
+    expect([failed.status, failed.body.toString()]).toEqual([412, '412 Precondition Failed\n']);
+    expect((await get('/hello.txt', { 'if-match': '"does-not-match"', 'if-none-match': etag })).status).toBe(412);
+    expect((await get('/hello.txt', { 'if-match': etag })).status).toBe(200);
+    expect((await get('/hello.txt', { 'if-match': '*', 'if-none-match': etag })).status).toBe(304);
+    expect((await get('/hello.txt', { 'if-unmodified-since': 'Thu, 01 Jan 1970 00:00:00 GMT' })).status).toBe(412);
+    expect((await get('/hello.txt', { 'if-unmodified-since': lastModified })).status).toBe(200);
+    expect((await get('/hello.txt', { ':method': 'HEAD', 'if-match': '"x"' })).status).toBe(412);
+    for (const bogus of ['2099', '3000-01-01', 'December 17, 2099']) {
+      const r = await get('/hello.txt', { 'if-modified-since': bogus });
+      expect([bogus, r.status]).toEqual([bogus, 200]);
+    }
+  });
+
   it('any other method: 405 with allow: GET, HEAD (a request body is drained)', async () => {
     for (const method of ['POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH']) {
       const r = await get('/hello.txt', { ':method': method }, method === 'POST' || method === 'PUT' ? 'x'.repeat(100_000) : undefined);
