@@ -109,6 +109,15 @@ describe('get arguments', () => {
     expect(() => parseGetArgs(['http://h/', '-H', 'novalue'])).toThrow("bad header 'novalue'");
   });
 
+  it('refuses connection-specific header fields, and te other than trailers (RFC 9113 §8.2.2)', () => {
+    for (const field of ['Connection: close', 'keep-alive: timeout=5', 'proxy-connection: keep-alive', 'Transfer-Encoding: chunked', 'upgrade: websocket']) {
+      const name = field.slice(0, field.indexOf(':')).toLowerCase();
+      expect(() => parseGetArgs(['http://h/', '-H', field])).toThrow(new UsageError(`get: -H '${name}': a connection-specific header field, not allowed in HTTP/2 (RFC 9113 §8.2.2)`));
+    }
+    expect(() => parseGetArgs(['http://h/', '-H', 'te: gzip'])).toThrow("get: -H 'te: gzip': in HTTP/2, te may only be 'trailers' (RFC 9113 §8.2.2)");
+    expect(parseGetArgs(['http://h/', '-H', 'TE: trailers'])).toMatchObject({ fields: expect.arrayContaining([['te', 'trailers']]) });
+  });
+
   it('parseHeader keeps the leading colon of a pseudo-header and splits at the first colon after it', () => {
     expect(parseHeader(':path: /x:y')).toEqual([':path', '/x:y']);
     expect(parseHeader('Accept: text/html')).toEqual(['accept', 'text/html']);

@@ -85,6 +85,9 @@ describe('rx-http2 get', () => {
     expect((await get([])).code).toBe(2);
     expect((await get(['ftp://x/'])).code).toBe(2);
     expect((await get([url, '-H', 'oops'])).err).toContain("bad header 'oops'");
+    const connection = await get([`${url}hello.txt`, '-H', 'connection: close']);
+    expect(connection.code).toBe(2);
+    expect(connection.err).toMatch(/^rx-http2: get: -H 'connection': a connection-specific header field, not allowed in HTTP\/2 \(RFC 9113 §8\.2\.2\)\n\nUsage: rx-http2 get/);
   });
 
   it('a write error (-o into a missing directory) → exit 23', async () => {
