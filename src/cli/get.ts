@@ -12,7 +12,7 @@ import type { RxSession } from '../rx/rx-session';
 import type { StreamedResponse } from '../rx/rx-stream';
 import type { Body } from '../rx/send-body';
 import { flag, listOption, parseArgs, stringOption, UsageError, type OptionSpec } from './args';
-import { ExitCode, type CliIO, type CliRun } from './io';
+import { ExitCode, finished, type CliIO, type CliRun } from './io';
 import { Progress } from './progress';
 
 /** The options of `rx-http2 get`. */
@@ -102,6 +102,7 @@ export function parseGetArgs(argv: readonly string[]): GetRequest | 'help' {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`get: the URL must be http:// or https:// (got '${url.protocol}')`, 'get');
   const rawData = stringOption(args, 'data');
   const data = rawData === undefined ? undefined : rawData.startsWith('@') ? { file: rawData.slice(1) } : { text: rawData };
+  if (data !== undefined && 'file' in data && data.file === '') throw new UsageError("get: --data @ needs a file name (@- reads stdin)", 'get');
   const method = (stringOption(args, 'request') ?? (data === undefined ? 'GET' : 'POST')).toUpperCase();
   if (!/^[!#$%&'*+\-.^_`|~0-9A-Z]+$/.test(method)) throw new UsageError(`get: invalid method '${method}'`, 'get');
   const pseudo = new Map<string, string>([
@@ -138,6 +139,11 @@ const ms = (t: number): string => `${t.toFixed(1)} ms`;
 
 /** Runs `get`: resolves with the exit code once done; `close()` is SIGINT (cancel, 130). */
 export function runGet(request: GetRequest, io: CliIO): CliRun {
+  const badData = checkDataFile(request, io);
+  if (badData !== undefined) {
+    io.stderr.write(`rx-http2: get: ${badData}\n`);
+    return finished(ExitCode.USAGE);
+  }
   const abort = new AbortController();
   const exit = fetchOnce(request, io, abort.signal).then(
     (code) => (abort.signal.aborted ? ExitCode.INTERRUPTED : code),
@@ -192,6 +198,21 @@ async function fetchOnce(request: GetRequest, io: CliIO, signal: AbortSignal): P
   }
 }
 
+/**
+ * Why `--data @name` cannot be sent, or `undefined` when it can: the file must
+ * be a regular one. A directory cannot be read (EISDIR once the request is
+ * under way), and a pipe or device has no size to announce in
+ * content-length (stat says 0); `@-` reads those from stdin.
+ */
+function checkDataFile(request: GetRequest, io: CliIO): string | undefined {
+  const data = request.data;
+  if (data === undefined || !('file' in data) || data.file === '-') return undefined;
+  const stat = fs.statSync(path.resolve(io.cwd, data.file), { throwIfNoEntry: false });
+  if (stat === undefined) return `--data @${data.file}: no such file`;
+  if (!stat.isFile()) return `--data @${data.file}: not a regular file${stat.isDirectory() ? ' (a directory)' : '; use @- to read a pipe or device from stdin'}`;
+  return undefined;
+}
+
 /** The request body for `--data`, and its length when known (text, file). */
 function requestBody(request: GetRequest, io: CliIO): { body: Body; length?: number } | undefined {
   const data = request.data;
@@ -199,7 +220,7 @@ function requestBody(request: GetRequest, io: CliIO): { body: Body; length?: num
   if ('text' in data) return { body: data.text, length: Buffer.byteLength(data.text) };
   if (data.file === '-') return { body: io.stdin as AsyncIterable<Uint8Array> };
   const file = path.resolve(io.cwd, data.file);
-  const size = fs.statSync(file).size; // fails early (ENOENT) with a clear message
+  const size = fs.statSync(file).size; // a regular file: see checkDataFile
   // Opened when first pulled, i.e. once the request is under way.
   async function* chunks(): AsyncGenerator<Uint8Array> {
     yield* fs.createReadStream(file);

@@ -107,6 +107,7 @@ describe('get arguments', () => {
     expect(() => parseGetArgs(['ftp://h/'])).toThrow('must be http:// or https://');
     expect(() => parseGetArgs(['http://h/', '-X', 'GE T'])).toThrow('invalid method');
     expect(() => parseGetArgs(['http://h/', '-H', 'novalue'])).toThrow("bad header 'novalue'");
+    expect(() => parseGetArgs(['http://h/', '--data', '@'])).toThrow('get: --data @ needs a file name (@- reads stdin)');
   });
 
   it('refuses connection-specific header fields, and te other than trailers (RFC 9113 §8.2.2)', () => {

@@ -138,6 +138,31 @@ describe('rx-http2 get against custom servers', () => {
     expect(stdin.stdout.text()).toBe('POST -  from stdin');
   });
 
+  it('--data @<directory>, @<device>, @<missing file> or @ (no name): exit 2 with a message, nothing sent', async () => {
+    let requests = 0;
+    server = await serve({ host: '127.0.0.1' });
+    server.streams$.subscribe((stream) => {
+      requests++;
+      void stream.respond({ ':status': 200 }, 'ok');
+    });
+    fs.mkdirSync(path.join(cwd, 'a-dir'), { recursive: true });
+    const dir = await get(['-s', '--data', '@a-dir', `${server.url}/`]);
+    expect(await dir.run.exit).toBe(2);
+    expect(dir.stderr.text()).toBe('rx-http2: get: --data @a-dir: not a regular file (a directory)\n');
+    if (process.platform !== 'win32') {
+      const device = await get(['-s', '--data', '@/dev/null', `${server.url}/`]);
+      expect(await device.run.exit).toBe(2);
+      expect(device.stderr.text()).toBe('rx-http2: get: --data @/dev/null: not a regular file; use @- to read a pipe or device from stdin\n');
+    }
+    const missing = await get(['-s', '--data', '@missing.txt', `${server.url}/`]);
+    expect(await missing.run.exit).toBe(2);
+    expect(missing.stderr.text()).toBe('rx-http2: get: --data @missing.txt: no such file\n');
+    const empty = await get(['-s', '--data', '@', `${server.url}/`]);
+    expect(await empty.run.exit).toBe(2);
+    expect(empty.stderr.text()).toMatch(/^rx-http2: get: --data @ needs a file name \(@- reads stdin\)\n\nUsage: rx-http2 get/);
+    expect(requests).toBe(0);
+  });
+
   it('prints trailers', async () => {
     server = await serve({ host: '127.0.0.1' });
     server.streams$.subscribe((stream) => void stream.respond({ ':status': 200 }, 'body', { trailers: { 'x-checksum': 'abc' } }));
