@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
 import { parseAuthority } from './authority';
 import { TransportErrorCode, transportError } from './errors';
+import { DEFAULT_TLS_HANDSHAKE_TIMEOUT } from './server';
 
 /**
  * Options of {@link dial}: any `net.connect()` / `tls.connect()` option
@@ -20,6 +21,16 @@ export interface DialOptions extends Omit<tls.ConnectionOptions, 'ALPNProtocols'
    * `dial` waits for `'connect'` (`'secureConnect'` for a TLSSocket).
    */
   createConnection?: (authority: URL, options: DialOptions) => Duplex;
+  /**
+   * Most milliseconds the TLS handshake may take before the connection is
+   * given up (`ERR_TLS_HANDSHAKE_TIMEOUT`, socket destroyed). Default
+   * {@link DEFAULT_TLS_HANDSHAKE_TIMEOUT} (10 s); 0: no limit. A server that
+   * accepts the TCP connection and then says nothing would otherwise hold
+   * `connect()` for ever: over h2c the preface timeout bounds that silence,
+   * but over TLS the session does not exist before the handshake
+   * (SECURITY #18). node:http2's client has no such bound.
+   */
+  handshakeTimeout?: number;
 }
 
 /**
@@ -45,13 +56,15 @@ export interface DialOptions extends Omit<tls.ConnectionOptions, 'ALPNProtocols'
  */
 export function dial(authority: string | URL, options: DialOptions = {}): Promise<Duplex> {
   const { url, protocol, host, port } = parseAuthority(authority, options);
+  const handshakeTimeout = options.handshakeTimeout ?? DEFAULT_TLS_HANDSHAKE_TIMEOUT;
   if (typeof options.createConnection === 'function') {
     const socket = options.createConnection(url, options);
     const pending = (socket as net.Socket).connecting === true || (socket as { secureConnecting?: boolean }).secureConnecting === true;
     if (!pending) return Promise.resolve(socket);
-    return connected(socket, socket instanceof tls.TLSSocket ? 'secureConnect' : 'connect', false);
+    const tlsPending = socket instanceof tls.TLSSocket;
+    return connected(socket, tlsPending ? 'secureConnect' : 'connect', false, tlsPending ? handshakeTimeout : 0);
   }
-  const { createConnection: _createConnection, protocol: _protocol, ...connectOptions } = options;
+  const { createConnection: _createConnection, protocol: _protocol, handshakeTimeout: _handshakeTimeout, ...connectOptions } = options;
   if (protocol === 'http:') {
     const socket = net.connect({ allowHalfOpen: true, port, host, ...connectOptions } as net.TcpNetConnectOpts);
     return connected(socket, 'connect', false);
@@ -59,16 +72,26 @@ export function dial(authority: string | URL, options: DialOptions = {}): Promis
   const servername = connectOptions.servername || (net.isIP(host) !== 0 ? undefined : host);
   // tls.connect honours allowHalfOpen, though @types/node does not list it.
   const socket = tls.connect({ allowHalfOpen: true, port, host, ...connectOptions, servername, ALPNProtocols: ['h2'] } as tls.ConnectionOptions);
-  return connected(socket, 'secureConnect', true);
+  return connected(socket, 'secureConnect', true, handshakeTimeout);
 }
 
 /**
- * Waits for `event`; then (TLS) checks that `h2` was selected. On 'error' or
- * an early 'close', rejects and destroys the socket.
+ * Waits for `event`; then (TLS) checks that `h2` was selected. On 'error',
+ * an early 'close', or no `event` within `timeout` ms (0: no limit), rejects
+ * and destroys the socket.
  */
-function connected(socket: Duplex, event: 'connect' | 'secureConnect', requireH2: boolean): Promise<Duplex> {
+function connected(socket: Duplex, event: 'connect' | 'secureConnect', requireH2: boolean, timeout = 0): Promise<Duplex> {
   return new Promise<Duplex>((resolve, reject) => {
+    const timer =
+      timeout > 0
+        ? setTimeout(() => {
+            cleanup();
+            socket.destroy();
+            reject(transportError(TransportErrorCode.TLS_HANDSHAKE_TIMEOUT, `TLS handshake timeout (no handshake within ${timeout} ms)`));
+          }, timeout)
+        : undefined;
     const cleanup = (): void => {
+      clearTimeout(timer);
       socket.off(event, onReady);
       socket.off('error', onError);
       socket.off('close', onClose);

@@ -22,6 +22,8 @@ export const TransportErrorCode = {
   ALPN_NOT_H2: 'ERR_TRANSPORT_ALPN_NOT_H2',
   /** Node's code (same message): the socket closed before it connected. */
   SOCKET_CLOSED: 'ERR_SOCKET_CLOSED',
+  /** The TLS handshake did not complete within the client's `handshakeTimeout` (Node's code for the server side). */
+  TLS_HANDSHAKE_TIMEOUT: 'ERR_TLS_HANDSHAKE_TIMEOUT',
 } as const;
 
 /** Makes an `Error` carrying `code` as an own enumerable property, as Node's errors do. */

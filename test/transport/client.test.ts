@@ -6,7 +6,7 @@ import * as tls from 'node:tls';
 import { parseAuthority } from '../../src/transport/authority';
 import { dial, type DialOptions } from '../../src/transport/client';
 import { TransportErrorCode } from '../../src/transport/errors';
-import { listenH2c, listenTls } from '../../src/transport/server';
+import { DEFAULT_TLS_HANDSHAKE_TIMEOUT, listenH2c, listenTls } from '../../src/transport/server';
 import { closeServer, destroyed, makeCertificate } from './helpers';
 
 const sockets: Duplex[] = [];
@@ -81,6 +81,23 @@ describe('dial', () => {
   it('throws synchronously for a bad authority, as http2.connect does', () => {
     expect(() => dial('ftp://127.0.0.1')).toThrow(expect.objectContaining({ code: TransportErrorCode.UNSUPPORTED_PROTOCOL }));
     expect(() => dial('::bad')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_URL', name: 'TypeError' }));
+  });
+
+  it('gives up a TLS handshake the server never answers after handshakeTimeout (default 10 s): ERR_TLS_HANDSHAKE_TIMEOUT, socket destroyed', async () => {
+    // A TCP listener that accepts and says nothing: not even a ServerHello.
+    const silent = net.createServer((socket) => track(socket).resume());
+    servers.push(silent);
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    const { port } = silent.address() as net.AddressInfo;
+    const accepted = once(silent, 'connection') as Promise<[net.Socket]>;
+    const started = Date.now();
+    await expect(dial(`https://127.0.0.1:${port}`, { handshakeTimeout: 200 })).rejects.toMatchObject({ code: TransportErrorCode.TLS_HANDSHAKE_TIMEOUT });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    // Our end went away: the silent server sees the connection close.
+    const [serverSide] = await accepted;
+    if (!serverSide.closed) await once(serverSide, 'close');
+    expect(DEFAULT_TLS_HANDSHAKE_TIMEOUT).toBe(10_000);
   });
 
   it('rejects with the connection error', async () => {
