@@ -62,12 +62,14 @@ export class RxServer {
 
   /** @internal A new connection. */
   accept(socket: net.Socket): void {
-    if (this.closing !== undefined) {
-      socket.destroy();
-      return;
-    }
     const { host: _host, port: _port, tls: _tls, ...sessionOptions } = this.options;
     const entry = bindSession(socket, { ...sessionOptions, role: 'server' });
+    if (this.closing !== undefined) {
+      // Accepted after close(), as a TLS client whose handshake completes then: GOAWAY at once, so
+      // that its requests are refused, safe to retry elsewhere (RFC 9113 §6.8), not cut off unexplained.
+      entry.session.close();
+      return;
+    }
     this.live.add(entry);
     entry.binding.add(() => this.live.delete(entry));
     entry.session.streams$.subscribe((stream) => {
@@ -80,7 +82,9 @@ export class RxServer {
   /**
    * Graceful shutdown: stops accepting connections, sends GOAWAY(NO_ERROR) on
    * every session and resolves when their streams have finished and their
-   * sockets are closed.
+   * sockets are closed. A connection accepted meanwhile (a TLS client whose
+   * handshake completes after this call) gets GOAWAY at once: its requests
+   * are refused, `retryable`.
    */
   close(): Promise<void> {
     if (this.closing !== undefined) return this.closing;

@@ -81,13 +81,19 @@ describe('serve() and connect() over real sockets (h2c on 127.0.0.1)', () => {
     }
   });
 
-  it('a connection that arrives while the server is closing is not served', async () => {
+  it('a connection that arrives while the server is closing gets GOAWAY: its request is refused, safe to retry', async () => {
     const server = await serve({ host: '127.0.0.1' });
+    server.streams$.subscribe((stream) => void stream.respond({ ':status': 200 }, 'served'));
     const closed = server.close();
-    const socket = new net.Socket();
-    server.accept(socket);
-    expect(socket.destroyed).toBe(true);
+    // A socket accepted late, as one whose TLS handshake completes after close(): handed over by a side listener.
+    const side = net.createServer({ allowHalfOpen: true }, (socket) => server.accept(socket));
+    await new Promise<void>((resolve) => side.listen(0, '127.0.0.1', resolve));
+    const session = await connect(`http://127.0.0.1:${(side.address() as AddressInfo).port}`);
+    const outcome = await lastValueFrom(session.request({ ':path': '/' }).pipe(rxToArray())).catch((e: unknown) => e);
+    expect(outcome).toMatchObject({ code: ErrorCode.REFUSED_STREAM, retryable: true });
+    session.close();
     await closed;
+    await new Promise((resolve) => side.close(resolve));
   });
 
   itTls("ALTSVC and ORIGIN reach Node's built-in client as its 'altsvc' and 'origin' events (over TLS: Node reports ORIGIN only there)", async () => {
