@@ -33,6 +33,8 @@ export interface H2ErrorInit {
    * connection if this one is going away. Default false.
    */
   retryable?: boolean;
+  /** What caused it, when another error did (the socket's, for kind `io`): the standard `Error.cause`. */
+  cause?: unknown;
 }
 
 /**
@@ -50,7 +52,7 @@ export class H2Error extends Error {
   readonly retryable: boolean;
 
   constructor(message: string, init: H2ErrorInit) {
-    super(message);
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
     this.name = 'H2Error';
     this.kind = init.kind;
     this.code = init.code;

@@ -149,6 +149,8 @@ class StreamSink implements BodySink {
 }
 
 function closeError(stream: CoreStream, close: StreamClose): H2Error {
+  // The transport failed under a stream that had left: that error (kind `io`, the socket's as cause) says why.
+  if (stream.error?.kind === 'io' && !stream.retryable) return stream.error;
   return new H2Error(`stream ${stream.id} closed: ${errorCodeName(close.code)}${stream.retryable ? ' (safe to retry)' : ''}`, {
     kind: 'reset',
     code: close.code,

@@ -1,6 +1,8 @@
 import { asapScheduler, Observable, Subject, Subscription, type SchedulerLike } from 'rxjs';
 import { Connection, OUTPUT_BATCH_BYTES, type ConnectionOptions } from '../protocol/connection';
+import { ErrorCode } from '../protocol/error-code';
 import type { Frame } from '../protocol/frames';
+import { H2Error } from '../protocol/h2-error';
 import { coalesceWrites } from './coalesce-writes';
 import { schedulePending } from './schedule-pending';
 import { connectionEventsTo, type SessionEvent } from './session-events';
@@ -200,9 +202,20 @@ export class SessionPipeline {
     this.inputEnded = true;
     const out = this.connection.takeOutput();
     if (out !== undefined) this.output.next(out);
-    this.connection.transportClosed();
+    this.connection.transportClosed(error === undefined ? undefined : transportError(error));
     this.changed.complete();
     if (error === undefined) this.output.complete();
     else this.output.error(error);
   }
+}
+
+/**
+ * A socket's failure as the session reports it: an `H2Error` of kind `io`
+ * whose `cause` is the socket's error (ECONNRESET, a TLS alert such as
+ * ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED), on `errors$` and on every
+ * stream it closed — rather than a bare local CANCEL that hides why.
+ */
+function transportError(error: unknown): H2Error {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new H2Error(`the connection failed: ${reason}`, { kind: 'io', code: ErrorCode.CANCEL, scope: 'connection', cause: error });
 }

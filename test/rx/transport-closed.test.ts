@@ -110,6 +110,37 @@ describe('the transport closing under a response in progress', () => {
     }
   });
 
+  it('the socket fails under a request (the server resets the TCP connection): errors$ and the request say why, kind io with the socket error as cause', async () => {
+    const raw = net.createServer((socket) => {
+      socket.on('error', () => {});
+      socket.write(bytes({ type: FrameType.SETTINGS, streamId: 0, ack: false, settings: [] }));
+      let seen = Buffer.alloc(0);
+      socket.on('data', (chunk: Buffer) => {
+        seen = Buffer.concat([seen, chunk]);
+        for (let at = CLIENT_PREFACE.length; at + 9 <= seen.length; at += 9 + seen.readUIntBE(at, 3)) {
+          if (seen[at + 3] === FrameType.HEADERS) return void socket.resetAndDestroy();
+        }
+      });
+    });
+    raw.listen(0, '127.0.0.1');
+    await once(raw, 'listening');
+    const { port } = raw.address() as net.AddressInfo;
+    const session = await connect(`http://127.0.0.1:${port}`);
+    try {
+      const reported = lastValueFrom(session.errors$).catch(() => undefined);
+      const failure = await lastValueFrom(session.request({ ':path': '/' })).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(failure).toBeInstanceOf(H2Error);
+      expect(failure).toMatchObject({ kind: 'io', retryable: false, cause: expect.objectContaining({ code: 'ECONNRESET' }) });
+      expect(await reported).toBe(failure);
+    } finally {
+      session.close();
+      await new Promise<void>((resolve) => raw.close(() => resolve()));
+    }
+  });
+
   it('the server closes its socket under a request in flight (no GOAWAY): the request fails with CANCEL, not retryable; a later one is refused, retryable', async () => {
     // A peer that reads the request, then drops the connection without a word.
     const raw = net.createServer((socket) => {

@@ -480,9 +480,12 @@ export class Connection {
    * a file being served is closed at once, not when the garbage collector
    * finds it. Requests never sent (still waiting for a stream slot) are
    * `retryable`. No frame is produced; the connection is `closed` after.
+   * @param cause why the transport went, when it failed (a socket error, as
+   *   an `H2Error` of kind `io`): each stream closed here carries it as its
+   *   `error`, and it is reported once by `events.error`.
    * Idempotent.
    */
-  transportClosed(): void {
+  transportClosed(cause?: H2Error): void {
     if (this.dead) return;
     this.dead = true;
     this.assembly.clear();
@@ -491,11 +494,13 @@ export class Connection {
       if (s.closeReported) continue;
       // Still waiting for a stream slot: never sent.
       if (s.id === 0) s.retryable = true;
+      if (cause !== undefined && s.error === undefined) s.error = cause;
       this.setState(s, S.CLOSED_LOCAL_RESET);
       this.finish(s, ErrorCode.CANCEL, 'local');
     }
     // Nothing can be sent any more.
     this.out.take();
+    if (cause !== undefined) this.events.error(cause);
   }
 
   /**

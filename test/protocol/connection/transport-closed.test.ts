@@ -4,6 +4,7 @@
  * forever; requests that never got a stream id are safe to retry; nothing
  * is framed; the connection is closed.
  */
+import { H2Error } from '../../../src/protocol/h2-error';
 import { SettingId } from '../../../src/protocol/settings';
 import { ErrorCode, RawPeer, REQUEST } from './helpers';
 
@@ -44,5 +45,17 @@ describe('Connection.transportClosed()', () => {
     expect(peer.conn.closed).toBe(true);
     // A request made after: never sent, so safe to retry on a new connection.
     expect(() => peer.conn.request(REQUEST, { endStream: true })).toThrow(expect.objectContaining({ kind: 'user', code: ErrorCode.REFUSED_STREAM, retryable: true }));
+  });
+
+  it('with a cause (the socket failed): each stream closed carries it as its error, and it is reported once', () => {
+    const peer = new RawPeer('client');
+    peer.handshake();
+    const a = peer.conn.request(REQUEST, { endStream: true });
+    const b = peer.conn.request(REQUEST, { endStream: true });
+    const cause = new H2Error('the connection failed: read ECONNRESET', { kind: 'io', code: ErrorCode.CANCEL, scope: 'connection' });
+    peer.conn.transportClosed(cause);
+    expect([a.error, b.error]).toEqual([cause, cause]);
+    expect(peer.rec.closed.map((c) => c.code)).toEqual([ErrorCode.CANCEL, ErrorCode.CANCEL]);
+    expect(peer.rec.errors).toEqual([cause]);
   });
 });
