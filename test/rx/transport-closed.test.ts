@@ -22,6 +22,28 @@ import { serve } from '../../src/rx/serve';
 const bytes = (...frames: Frame[]): Buffer => Buffer.concat(frames.map((f) => encodeFrame(f)));
 
 /**
+ * A raw HTTP/2 server on 127.0.0.1 that sends its SETTINGS, reads up to the
+ * first request's HEADERS, then drops the connection with `drop` (no GOAWAY).
+ */
+async function droppingServer(drop: (socket: net.Socket) => void): Promise<{ raw: net.Server; port: number }> {
+  const raw = net.createServer((socket) => {
+    socket.on('error', () => {});
+    socket.write(bytes({ type: FrameType.SETTINGS, streamId: 0, ack: false, settings: [] }));
+    let seen = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      seen = Buffer.concat([seen, chunk]);
+      // Past the 24-octet preface, walk the frames for a HEADERS (type 1).
+      for (let at = CLIENT_PREFACE.length; at + 9 <= seen.length; at += 9 + seen.readUIntBE(at, 3)) {
+        if (seen[at + 3] === FrameType.HEADERS) return void drop(socket);
+      }
+    });
+  });
+  raw.listen(0, '127.0.0.1');
+  await once(raw, 'listening');
+  return { raw, port: (raw.address() as net.AddressInfo).port };
+}
+
+/**
  * A raw client on `port`: the preface, SETTINGS with `settings`, and a request
  * on stream 1 (`method`; with `body` octets of DATA after it, the request
  * stays open). Resolves with its socket.
@@ -111,20 +133,7 @@ describe('the transport closing under a response in progress', () => {
   });
 
   it('the socket fails under a request (the server resets the TCP connection): errors$ and the request say why, kind io with the socket error as cause', async () => {
-    const raw = net.createServer((socket) => {
-      socket.on('error', () => {});
-      socket.write(bytes({ type: FrameType.SETTINGS, streamId: 0, ack: false, settings: [] }));
-      let seen = Buffer.alloc(0);
-      socket.on('data', (chunk: Buffer) => {
-        seen = Buffer.concat([seen, chunk]);
-        for (let at = CLIENT_PREFACE.length; at + 9 <= seen.length; at += 9 + seen.readUIntBE(at, 3)) {
-          if (seen[at + 3] === FrameType.HEADERS) return void socket.resetAndDestroy();
-        }
-      });
-    });
-    raw.listen(0, '127.0.0.1');
-    await once(raw, 'listening');
-    const { port } = raw.address() as net.AddressInfo;
+    const { raw, port } = await droppingServer((socket) => socket.resetAndDestroy());
     const session = await connect(`http://127.0.0.1:${port}`);
     try {
       const reported = lastValueFrom(session.errors$).catch(() => undefined);
@@ -143,21 +152,7 @@ describe('the transport closing under a response in progress', () => {
 
   it('the server closes its socket under a request in flight (no GOAWAY): the request fails with CANCEL, not retryable; a later one is refused, retryable', async () => {
     // A peer that reads the request, then drops the connection without a word.
-    const raw = net.createServer((socket) => {
-      socket.on('error', () => {});
-      socket.write(bytes({ type: FrameType.SETTINGS, streamId: 0, ack: false, settings: [] }));
-      let seen = Buffer.alloc(0);
-      socket.on('data', (chunk: Buffer) => {
-        seen = Buffer.concat([seen, chunk]);
-        // Past the 24-octet preface, walk the frames for a HEADERS (type 1).
-        for (let at = CLIENT_PREFACE.length; at + 9 <= seen.length; at += 9 + seen.readUIntBE(at, 3)) {
-          if (seen[at + 3] === FrameType.HEADERS) return void socket.destroy();
-        }
-      });
-    });
-    raw.listen(0, '127.0.0.1');
-    await once(raw, 'listening');
-    const { port } = raw.address() as net.AddressInfo;
+    const { raw, port } = await droppingServer((socket) => socket.destroy());
     const session = await connect(`http://127.0.0.1:${port}`);
     try {
       const failure = await lastValueFrom(session.request({ ':path': '/' })).then(
