@@ -202,7 +202,7 @@ export class SessionPipeline {
     this.inputEnded = true;
     const out = this.connection.takeOutput();
     if (out !== undefined) this.output.next(out);
-    this.connection.transportClosed(error === undefined ? undefined : transportError(error));
+    this.connection.transportClosed(error === undefined ? undefined : ioError(error));
     this.changed.complete();
     if (error === undefined) this.output.complete();
     else this.output.error(error);
@@ -215,7 +215,7 @@ export class SessionPipeline {
  * ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED), on `errors$` and on every
  * stream it closed — rather than a bare local CANCEL that hides why.
  */
-function transportError(error: unknown): H2Error {
+function ioError(error: unknown): H2Error {
   const reason = error instanceof Error ? error.message : String(error);
   return new H2Error(`the connection failed: ${reason}`, { kind: 'io', code: ErrorCode.CANCEL, scope: 'connection', cause: error });
 }

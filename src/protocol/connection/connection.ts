@@ -480,10 +480,10 @@ export class Connection {
    * a file being served is closed at once, not when the garbage collector
    * finds it. Requests never sent (still waiting for a stream slot) are
    * `retryable`. No frame is produced; the connection is `closed` after.
+   * Idempotent.
    * @param cause why the transport went, when it failed (a socket error, as
    *   an `H2Error` of kind `io`): each stream closed here carries it as its
    *   `error`, and it is reported once by `events.error`.
-   * Idempotent.
    */
   transportClosed(cause?: H2Error): void {
     if (this.dead) return;
@@ -1752,12 +1752,6 @@ export class Connection {
   }
 
   /**
-   * A connection error (§5.4.1): GOAWAY(code) with the highest peer stream we
-   * processed and a debug text naming the limit or rule; every stream closed;
-   * `events.goaway` then `events.error`. Exceptions from handlers are ignored
-   * here: the connection is already going down.
-   */
-  /**
    * Every stream the connection holds, open or still waiting for a stream
    * slot (those leave their queue), for a connection that is ending.
    */
@@ -1769,6 +1763,12 @@ export class Connection {
     return all;
   }
 
+  /**
+   * A connection error (§5.4.1): GOAWAY(code) with the highest peer stream we
+   * processed and a debug text naming the limit or rule; every stream closed;
+   * `events.goaway` then `events.error`. Exceptions from handlers are ignored
+   * here: the connection is already going down.
+   */
   private fail(err: H2Error): void {
     if (this.dead) return;
     this.dead = true;
