@@ -4,6 +4,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
+import { CLIENT_PREFACE, encodeFrame, FrameDecoder, FrameType } from '../../src/protocol/frames';
 
 /** A stdout/stderr stand-in that keeps what was written. */
 export interface Capture extends PassThrough {
@@ -102,8 +103,10 @@ export async function until(predicate: () => boolean, timeoutMs = 3000, what = '
 /**
  * Sends one GET whose `:path` is sent as is (latin1 octets), bypassing the
  * validation of node's client, which refuses control characters; resolves
- * once the response ends or the connection closes. Raw frames, HPACK literals
- * without indexing and without Huffman coding (RFC 7541 §6.2.2).
+ * once the response ends or the connection closes. The header block is
+ * written by hand — HPACK literals without indexing and without Huffman
+ * coding (RFC 7541 §6.2.2) — so that every octet reaches the server as given;
+ * the frames are the project's own (`encodeFrame`, `FrameDecoder`).
  */
 export function rawGet(origin: string, rawPath: string): Promise<void> {
   const u = new URL(origin);
@@ -115,31 +118,29 @@ export function rawGet(origin: string, rawPath: string): Promise<void> {
   };
   const literal = (name: string, value: string): Buffer =>
     Buffer.concat([Buffer.from([0x00, ...int7(name.length)]), Buffer.from(name, 'latin1'), Buffer.from(int7(value.length)), Buffer.from(value, 'latin1')]);
-  const frame = (type: number, flags: number, id: number, payload: Buffer): Buffer => {
-    const head = Buffer.alloc(9);
-    head.writeUIntBE(payload.length, 0, 3);
-    head[3] = type;
-    head[4] = flags;
-    head.writeUInt32BE(id, 5);
-    return Buffer.concat([head, payload]);
-  };
-  const block = Buffer.concat([literal(':method', 'GET'), literal(':scheme', 'http'), literal(':authority', u.host), literal(':path', rawPath)]);
+  const headerBlock = Buffer.concat([literal(':method', 'GET'), literal(':scheme', 'http'), literal(':authority', u.host), literal(':path', rawPath)]);
   return new Promise((resolve, reject) => {
     const socket = net.connect(Number(u.port), u.hostname, () => {
-      socket.write(Buffer.concat([Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1'), frame(4, 0, 0, Buffer.alloc(0)), frame(1, 0x5, 1, block)]));
+      socket.write(
+        Buffer.concat([
+          CLIENT_PREFACE,
+          encodeFrame({ type: FrameType.SETTINGS, streamId: 0, ack: false, settings: [] }),
+          encodeFrame({ type: FrameType.HEADERS, streamId: 1, headerBlock, endStream: true, endHeaders: true }),
+        ]),
+      );
     });
-    let buffered = Buffer.alloc(0);
-    socket.on('data', (data: Buffer) => {
-      buffered = Buffer.concat([buffered, data]);
-      while (buffered.length >= 9 && buffered.length >= 9 + buffered.readUIntBE(0, 3)) {
-        const length = buffered.readUIntBE(0, 3);
-        const [type, flags] = [buffered[3], buffered[4]];
-        const id = buffered.readUInt32BE(5) & 0x7fffffff;
-        buffered = buffered.subarray(9 + length);
-        if (type === 4 && (flags & 1) === 0) socket.write(frame(4, 1, 0, Buffer.alloc(0)));
-        if (id === 1 && ((flags & 1) !== 0 || type === 3)) socket.end();
-      }
-    });
+    const decoder = new FrameDecoder({ maxFrameSize: (1 << 24) - 1 });
+    socket.on('data', (data: Buffer) =>
+      decoder.write(data, {
+        frame: (f) => {
+          if (f.unknown === true) return;
+          if (f.type === FrameType.SETTINGS && !f.ack) socket.write(encodeFrame({ type: FrameType.SETTINGS, streamId: 0, ack: true, settings: [] }));
+          const ended = (f.type === FrameType.HEADERS || f.type === FrameType.DATA) && f.endStream;
+          if (f.streamId === 1 && (ended || f.type === FrameType.RST_STREAM)) socket.end();
+        },
+        error: () => socket.end(),
+      }),
+    );
     socket.on('error', reject);
     socket.on('close', () => resolve());
   });
