@@ -18,6 +18,7 @@ import type { StreamEvent } from './session-events';
  */
 function respondOn(session: RxSession, core: CoreStream, sink: StreamSink, headers: OutgoingHeaders, body: Body | undefined, options: SendOptions | undefined): Promise<void> {
   const fields = toFields(headers);
+  if (unanswerable(core)) return Promise.resolve();
   if (options?.trailers === undefined) {
     if (body === undefined) {
       session.pipeline.command((c) => c.respond(core, fields, { endStream: true }));
@@ -42,6 +43,19 @@ function respondOn(session: RxSession, core: CoreStream, sink: StreamSink, heade
   }
   session.pipeline.command((c) => c.respond(core, fields, { endStream: false }));
   return sendBody(body, sink, trailerFields(options?.trailers));
+}
+
+/**
+ * Whether `core` closed before its response left: the peer reset it (a client
+ * that gave up, RFC 9113 §8.1) or the connection went away, while the handler
+ * was working out its answer — a race the handler cannot see coming, and no
+ * fault of its own. Such a response is not sent (nothing can be sent on a
+ * closed stream, §5.1) and not thrown: `closed` says how the stream ended, as
+ * it does for a reset in the middle of a body. Throwing would let any client
+ * crash a server whose handler awaits before answering.
+ */
+function unanswerable(core: CoreStream): boolean {
+  return core.closed && !core.headersSent;
 }
 
 /**
@@ -372,15 +386,25 @@ export class IncomingStream {
    * Sends the response: headers (`:status` required), then `body` (bytes,
    * string, async iterable — pulled as the peer's window allows — or
    * Observable), then trailers if given. Resolves when everything is queued
-   * on the connection.
+   * on the connection, or when the stream closes first: if the client reset
+   * it (or the connection went away) before or while the response is sent,
+   * the rest is not sent, the body is let go (an async iterable is never
+   * pulled or is `return()`ed, an Observable unsubscribed) and {@link closed}
+   * tells how the stream ended. Rejects when the body source fails. Throws
+   * at once for invalid headers, and when a final response was already sent.
    */
   respond(headers: OutgoingHeaders, body?: Body, options?: SendOptions): Promise<void> {
     return respondOn(this.session, this.core, this.sink, headers, body, options);
   }
 
-  /** Sends an informational (1xx) response, e.g. `{ ':status': 103, link: '…' }`. */
+  /**
+   * Sends an informational (1xx) response, e.g. `{ ':status': 103, link: '…' }`.
+   * Nothing is sent on a stream the client already reset (see {@link respond}).
+   */
   informational(headers: OutgoingHeaders): void {
-    this.session.pipeline.command((c) => c.informational(this.core, toFields(headers)));
+    const fields = toFields(headers);
+    if (unanswerable(this.core)) return;
+    this.session.pipeline.command((c) => c.informational(this.core, fields));
   }
 
   /**

@@ -493,6 +493,54 @@ describe('setLocalWindowSize', () => {
   });
 });
 
+describe('a request the client resets before the handler answers', () => {
+  it('respond() and informational() send nothing and do not throw; respond() resolves; the session goes on serving', async () => {
+    const { client, server, close } = pair({ tapFrames: true });
+    const served = new Subject<IncomingStream>();
+    server.streams$.subscribe((stream) => served.next(stream));
+    const first = firstValueFrom(served);
+    const request = client.request({ ':method': 'POST', ':path': '/slow' }, new Subject<Uint8Array>()).subscribe();
+    const stream = await first;
+    request.unsubscribe();
+    expect(await stream.closed).toEqual({ code: ErrorCode.CANCEL, initiator: 'remote' });
+    const framesAfter: number[] = [];
+    client.frames$.subscribe((f) => f.direction === 'in' && framesAfter.push(f.frame.streamId));
+    let pulled = false;
+    const body = { [Symbol.asyncIterator]: () => ((pulled = true), [Buffer.from('x')][Symbol.iterator]()) } as unknown as AsyncIterable<Uint8Array>;
+    // What a handler that awaited (a file, an upstream) does next: none of it may throw.
+    stream.informational({ ':status': 103, link: '</a.css>; rel=preload' });
+    const answers = [
+      stream.respond({ ':status': 200 }),
+      stream.respond({ ':status': 200 }, 'late'),
+      stream.respond({ ':status': 200 }, body),
+      stream.respond({ ':status': 200 }, of('late'), { trailers: { 'x-late': '1' } }),
+    ];
+    await Promise.all(answers);
+    expect(pulled).toBe(false);
+    // The session is healthy: the next request is answered, and nothing more came for stream 1.
+    server.streams$.subscribe((s) => void s.respond({ ':status': 200 }, 'ok'));
+    served.complete();
+    expect(text(await lastValueFrom(client.request({ ':path': '/next' }).pipe(rxToArray())))).toBe('ok');
+    expect(framesAfter.filter((id) => id === stream.id)).toEqual([]);
+    close();
+  });
+
+  it('a second final response on a stream whose response is complete is still the caller\'s error', async () => {
+    const { client, server, close } = pair();
+    const served = new Subject<IncomingStream>();
+    server.streams$.subscribe((stream) => {
+      void stream.respond({ ':status': 204 });
+      served.next(stream);
+    });
+    const serving = firstValueFrom(served);
+    await lastValueFrom(client.request({ ':path': '/' }).pipe(rxToArray()));
+    const stream = await serving;
+    await stream.closed;
+    expect(() => stream.respond({ ':status': 200 })).toThrow(/already sent/);
+    close();
+  });
+});
+
 describe('IncomingStream.pushAllowed', () => {
   it('true while the client allows push; false when it disabled it, after a GOAWAY, and once the stream is closed', async () => {
     for (const enablePush of [1, 0]) {
