@@ -18,7 +18,9 @@ export interface DialOptions extends Omit<tls.ConnectionOptions, 'ALPNProtocols'
    * Makes the connection instead of `net.connect`/`tls.connect`, as in
    * `http2.connect()`: receives the authority as a URL and these options.
    * Its socket is used as is (no ALPN check); if it is still connecting,
-   * `dial` waits for `'connect'` (`'secureConnect'` for a TLSSocket).
+   * `dial` waits for `'connect'` (`'secureConnect'` for a TLSSocket). A
+   * socket already destroyed or ended rejects: with its error if it failed,
+   * else `ERR_SOCKET_CLOSED`.
    */
   createConnection?: (authority: URL, options: DialOptions) => Duplex;
   /**
@@ -59,6 +61,12 @@ export function dial(authority: string | URL, options: DialOptions = {}): Promis
   const handshakeTimeout = options.handshakeTimeout ?? DEFAULT_TLS_HANDSHAKE_TIMEOUT;
   if (typeof options.createConnection === 'function') {
     const socket = options.createConnection(url, options);
+    // A socket that is already gone carries no session: say so now, not by a session that never hears back.
+    if (socket.destroyed || !socket.writable) {
+      const failure = socket.errored ?? transportError(TransportErrorCode.SOCKET_CLOSED, 'Socket is closed');
+      socket.destroy();
+      return Promise.reject(failure);
+    }
     const pending = (socket as net.Socket).connecting === true || (socket as { secureConnecting?: boolean }).secureConnecting === true;
     if (!pending) return Promise.resolve(socket);
     const tlsPending = socket instanceof tls.TLSSocket;

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
-import type { Duplex } from 'node:stream';
+import { PassThrough, type Duplex } from 'node:stream';
 import * as tls from 'node:tls';
 import { parseAuthority } from '../../src/transport/authority';
 import { dial, type DialOptions } from '../../src/transport/client';
@@ -131,6 +131,24 @@ describe('dial', () => {
     const connected = track(net.connect({ port, host: '127.0.0.1' }));
     await once(connected, 'connect');
     await expect(dial('http://anything', { createConnection: () => connected })).resolves.toBe(connected);
+    await accepted;
+  });
+
+  it('rejects a socket from createConnection that is already gone: with its error if it failed, else ERR_SOCKET_CLOSED', async () => {
+    const { port, accepted } = await h2cServer();
+    const ended = track(net.connect({ port, host: '127.0.0.1' }));
+    await once(ended, 'connect');
+    ended.end();
+    await expect(dial('http://anything', { createConnection: () => ended })).rejects.toMatchObject({ code: 'ERR_SOCKET_CLOSED', message: 'Socket is closed' });
+    expect(ended.destroyed).toBe(true);
+    const failed = new PassThrough();
+    const failure = new Error('boom');
+    failed.on('error', () => {});
+    failed.destroy(failure);
+    await expect(dial('http://anything', { createConnection: () => failed })).rejects.toBe(failure);
+    const gone = track(net.connect({ port, host: '127.0.0.1' }));
+    gone.destroy();
+    await expect(dial('http://anything', { createConnection: () => gone })).rejects.toMatchObject({ code: 'ERR_SOCKET_CLOSED' });
     await accepted;
   });
 
