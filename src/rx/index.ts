@@ -34,6 +34,8 @@ export { RxSession } from './rx-session';
 export type { AltSvcInfo, GoawayInfo, RxSessionOptions, SessionSettings, SessionState, SettingsSnapshot } from './rx-session';
 export { IncomingStream, PushedStream } from './rx-stream';
 export type { ResponseEvent, SendOptions, StreamClose, StreamedResponse, Trailers } from './rx-stream';
+export { stateName } from './stream-state';
+export type { StreamStateEvent, StreamStateName } from './stream-state';
 export { serve, RxServer } from './serve';
 export type { ServeOptions } from './serve';
 export { connect } from './connect';

@@ -9,6 +9,7 @@ import { ofEventType } from './of-event-type';
 import { IncomingStream, OutgoingRequest, PushedStream, type ResponseEvent, type SendOptions, type StreamedResponse } from './rx-stream';
 import type { Body } from './send-body';
 import { SessionPipeline, type SessionPipelineOptions, type TappedFrame } from './session-pipeline';
+import { stateOf, streamStates, type StreamStateEvent } from './stream-state';
 
 /** The settings in force in one direction, by name (booleans as on the wire, 0 or 1). */
 export interface SettingsSnapshot {
@@ -68,6 +69,7 @@ export type SessionState = 'open' | 'closing' | 'closed';
  *
  * Everything it reports is an Observable: {@link settings$} (current value
  * first), {@link goaway$}, {@link state$} (current value first),
+ * {@link streamStates$},
  * {@link frames$} (when `tapFrames` is set), {@link errors$}, and the
  * peer-initiated streams on {@link streams$} (server: requests; client:
  * pushed responses).
@@ -81,6 +83,15 @@ export class RxSession {
   readonly goaway$: Observable<GoawayInfo>;
   /** `open` → `closing` (GOAWAY sent or received) → `closed`; current value first. */
   readonly state$: Observable<SessionState>;
+  /**
+   * Every state change (RFC 9113 §5.1) of every stream of the session, ours
+   * and the peer's, in order: `open`, `half-closed (local)`, `closed`, … Each
+   * is reported right after the frame or command that made it, so a
+   * subscriber may run commands. Recording starts at the first subscription
+   * (before it, it costs nothing). One stream's states:
+   * `IncomingStream.state$`, `StreamedResponse.state$`.
+   */
+  readonly streamStates$: Observable<StreamStateEvent>;
   /** Connection errors (the session is closed after one). */
   readonly errors$: Observable<H2Error>;
   /** Every frame in and out, when the session was made with `tapFrames: true`. */
@@ -123,6 +134,7 @@ export class RxSession {
       map((e) => e.error),
     );
     this.frames$ = this.pipeline.frames$;
+    this.streamStates$ = streamStates(this.pipeline);
     this.altsvc$ = events$.pipe(
       ofEventType('altsvc'),
       map(({ streamId, origin, value }) => ({ streamId, origin, value })),
@@ -302,7 +314,8 @@ export class RxSession {
             if (e.type === 'response') {
               responded = true;
               settle();
-              resolve({ status: e.status, headers: e.headers, fields: e.fields, body: request.body!, trailers });
+              const stream = request.stream!;
+              resolve({ id: stream.id, status: e.status, headers: e.headers, fields: e.fields, body: request.body!, trailers, state$: stateOf(this.pipeline, stream) });
             } else if (e.type === 'trailers') resolveTrailers(e.headers);
           },
           error: (error) => {

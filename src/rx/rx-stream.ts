@@ -9,6 +9,7 @@ import { toFields, toHeaders, type IncomingHeaders, type OutgoingHeaders } from 
 import type { RxSession } from './rx-session';
 import { sendBody, utf8, type Body, type BodySink, type TrailerFields } from './send-body';
 import type { StreamEvent } from './session-events';
+import { stateOf, type StreamStateName } from './stream-state';
 
 /**
  * Sends a response on `core`: headers, then `body`, then trailers (see
@@ -182,6 +183,8 @@ function closeError(stream: CoreStream, close: StreamClose): H2Error {
  * as it is read; stopping early resets the stream with CANCEL).
  */
 export interface StreamedResponse {
+  /** The stream id. */
+  readonly id: number;
   readonly status: number;
   readonly headers: IncomingHeaders;
   readonly fields: Array<[string, string]>;
@@ -189,6 +192,8 @@ export interface StreamedResponse {
   readonly body: BodyIterable;
   /** The trailers, once the body is done (`undefined` when there were none or the stream failed). */
   readonly trailers: Promise<IncomingHeaders | undefined>;
+  /** The stream's state (RFC 9113 §5.1), as {@link IncomingStream.state$}. */
+  readonly state$: Observable<StreamStateName>;
 }
 
 /**
@@ -370,6 +375,17 @@ export class IncomingStream {
       this.responsePromise.catch(() => undefined);
     }
     return this.responsePromise;
+  }
+
+  /**
+   * The stream's state (RFC 9113 §5.1): the one it is in at subscription,
+   * then each change (`half-closed (remote)` when the request body ends,
+   * `closed` once both sides are done or it was reset), completing after
+   * `closed`. Each change comes right after the frame or command that made
+   * it, so a subscriber may respond or reset from it.
+   */
+  get state$(): Observable<StreamStateName> {
+    return stateOf(this.session.pipeline, this.core);
   }
 
   /** The request method (server). */

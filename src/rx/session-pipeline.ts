@@ -1,5 +1,5 @@
 import { asapScheduler, Observable, Subject, Subscription, type SchedulerLike } from 'rxjs';
-import { Connection, OUTPUT_BATCH_BYTES, type ConnectionOptions } from '../protocol/connection';
+import { Connection, OUTPUT_BATCH_BYTES, type ConnectionOptions, type StreamStateChange } from '../protocol/connection';
 import { ErrorCode } from '../protocol/error-code';
 import type { Frame } from '../protocol/frames';
 import { H2Error } from '../protocol/h2-error';
@@ -69,10 +69,18 @@ export class SessionPipeline {
   readonly frames$: Observable<TappedFrame>;
   /** Coalesced output for the transport: one array of chunks per scheduler turn. */
   readonly writes$: Observable<Uint8Array[]>;
+  /**
+   * Every stream state change (RFC 9113 §5.1) once {@link watchStreamStates}
+   * was called, in order, each right after the core call that made it. Hot.
+   */
+  readonly streamStates$: Observable<StreamStateChange>;
 
   private readonly scheduler: SchedulerLike;
   private readonly events = new Subject<SessionEvent>();
   private readonly frames = new Subject<TappedFrame>();
+  private readonly states = new Subject<StreamStateChange>();
+  /** {@link emitStates} is running: a command run by a watcher leaves its changes to that loop, in order. */
+  private emittingStates = false;
   private readonly output = new Subject<Uint8Array[]>();
   private readonly changed = new Subject<void>();
   private running = false;
@@ -94,6 +102,7 @@ export class SessionPipeline {
     this.connection = new Connection({ ...options, now: this.scheduler.now() }, connectionEventsTo((e) => this.events.next(e), tap));
     this.events$ = this.events.asObservable();
     this.frames$ = this.frames.asObservable();
+    this.streamStates$ = this.states.asObservable();
     this.writes$ = new Observable<Uint8Array[]>((subscriber) => {
       if (this.running) throw new Error('SessionPipeline.writes$ is subscribed once, by the transport');
       this.running = true;
@@ -121,6 +130,7 @@ export class SessionPipeline {
         subscription.unsubscribe();
         this.events.complete();
         this.frames.complete();
+        this.states.complete();
       };
     });
   }
@@ -130,6 +140,15 @@ export class SessionPipeline {
    * goaway, …) and flushes the frames it produced into `writes$`. Errors the
    * command throws (user errors, kind `user`) reach the caller.
    */
+  /**
+   * Starts recording stream state changes for {@link streamStates$}
+   * (idempotent). Returns how many were recorded so far: a watcher that reads
+   * a stream's `state` now skips changes with a `seq` up to it.
+   */
+  watchStreamStates(): number {
+    return this.connection.watchStreamStates();
+  }
+
   command<T>(run: (connection: Connection) => T): T {
     // Commands carry no time of their own: bring the core's clock to now (PING RTT, timers).
     this.connection.tick(this.scheduler.now());
@@ -162,6 +181,16 @@ export class SessionPipeline {
    * did not, that take is twice as large, up to {@link MAX_TAKE_BYTES}.
    */
   private flush(): void {
+    try {
+      this.flushOutput();
+    } finally {
+      // After the output: framing the last DATA of a body ends our side of its stream.
+      this.emitStates();
+    }
+  }
+
+  /** See {@link flush}. */
+  private flushOutput(): void {
     // Before the transport subscribes, output waits in the core (nothing is lost).
     if (!this.running) return;
     if (this.writable) {
@@ -194,6 +223,22 @@ export class SessionPipeline {
   }
 
   /**
+   * Emits the core's recorded stream state changes, oldest first. Changes made
+   * by a watcher's own commands join the same loop, so order is kept.
+   */
+  private emitStates(): void {
+    if (this.emittingStates) return;
+    this.emittingStates = true;
+    try {
+      for (let changes = this.connection.takeStreamStates(); changes !== undefined; changes = this.connection.takeStreamStates()) {
+        for (let i = 0; i < changes.length; i++) this.states.next(changes[i]!);
+      }
+    } finally {
+      this.emittingStates = false;
+    }
+  }
+
+  /**
    * The transport ended (peer closed or failed): no more input, emit what is
    * left and stop. Streams still open close (`Connection.transportClosed`),
    * before the events complete, so that nobody waits on them forever.
@@ -203,6 +248,7 @@ export class SessionPipeline {
     const out = this.connection.takeOutput();
     if (out !== undefined) this.output.next(out);
     this.connection.transportClosed(error === undefined ? undefined : ioError(error));
+    this.emitStates();
     this.changed.complete();
     if (error === undefined) this.output.complete();
     else this.output.error(error);

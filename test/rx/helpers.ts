@@ -1,4 +1,5 @@
-import type { Observable } from 'rxjs';
+import { from, mergeMap, Subject, type Observable } from 'rxjs';
+import { RxSession, type RxSessionOptions } from '../../src/rx/rx-session';
 
 /** What a synchronous observable did, in order. */
 export interface Outcome<T> {
@@ -29,4 +30,15 @@ export function rechunk(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
   }
   chunks.push(bytes.subarray(start));
   return chunks;
+}
+
+/** A client and a server session wired back to back in memory (asap scheduler: real async, no sockets). */
+export function pair(clientOptions: Partial<RxSessionOptions> = {}, serverOptions: Partial<RxSessionOptions> = {}) {
+  const toServer = new Subject<Uint8Array>();
+  const toClient = new Subject<Uint8Array>();
+  const client = new RxSession(toClient, { role: 'client', origin: { scheme: 'http', authority: 'test' }, ...clientOptions });
+  const server = new RxSession(toServer, { role: 'server', ...serverOptions });
+  const a = client.writes$.pipe(mergeMap((b) => from(b))).subscribe({ next: (c) => toServer.next(c), complete: () => toServer.complete() });
+  const b = server.writes$.pipe(mergeMap((b) => from(b))).subscribe({ next: (c) => toClient.next(c), complete: () => toClient.complete() });
+  return { client, server, close: () => (a.unsubscribe(), b.unsubscribe()) };
 }

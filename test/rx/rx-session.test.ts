@@ -1,19 +1,9 @@
-import { concat, firstValueFrom, lastValueFrom, merge, mergeMap, from, Observable, of, Subject, throwError, toArray as rxToArray, filter, take } from 'rxjs';
+import { concat, firstValueFrom, lastValueFrom, merge, from, Observable, of, Subject, throwError, toArray as rxToArray, filter, take } from 'rxjs';
 import { toArray } from 'ix/asynciterable';
 import { ErrorCode } from '../../src/protocol/error-code';
-import { RxSession, type RxSessionOptions } from '../../src/rx/rx-session';
+import { RxSession } from '../../src/rx/rx-session';
 import type { IncomingStream, ResponseEvent } from '../../src/rx/rx-stream';
-
-/** A client and a server session wired back to back in memory (asap scheduler: real async, no sockets). */
-function pair(clientOptions: Partial<RxSessionOptions> = {}, serverOptions: Partial<RxSessionOptions> = {}) {
-  const toServer = new Subject<Uint8Array>();
-  const toClient = new Subject<Uint8Array>();
-  const client = new RxSession(toClient, { role: 'client', origin: { scheme: 'http', authority: 'test' }, ...clientOptions });
-  const server = new RxSession(toServer, { role: 'server', ...serverOptions });
-  const a = client.writes$.pipe(mergeMap((b) => from(b))).subscribe({ next: (c) => toServer.next(c), complete: () => toServer.complete() });
-  const b = server.writes$.pipe(mergeMap((b) => from(b))).subscribe({ next: (c) => toClient.next(c), complete: () => toClient.complete() });
-  return { client, server, close: () => (a.unsubscribe(), b.unsubscribe()) };
-}
+import { pair } from './helpers';
 
 /**
  * Serves one request with `send`, which must fail with `failure`: the send

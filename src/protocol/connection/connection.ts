@@ -64,6 +64,7 @@ import { OUTPUT_BATCH_BYTES, OutputBuffer, ReadyQueue } from './outbound';
 import { PingTracker } from './ping-tracker';
 import { TokenBucket } from './rate-limit';
 import { LocalSettingsSync, SettingsValues } from './settings-sync';
+import { StreamStateLog, type StreamStateChange } from './stream-state-log';
 
 /** A GOAWAY sent or received. */
 export interface GoawayInfo {
@@ -219,6 +220,8 @@ export class Connection {
   private prefaceDoneAt = Number.NaN;
   private remoteSettingsSeen = false;
   private dead = false;
+  /** Stream state changes, once `watchStreamStates()` asked for them. */
+  private stateLog: StreamStateLog | undefined = undefined;
   private peerMaxConcurrent: number;
   private floor: number;
   // Our settings as enforced (see LocalSettingsSync.permissive).
@@ -331,6 +334,28 @@ export class Connection {
   /** True after a connection error: input is ignored and commands throw. */
   get failed(): boolean {
     return this.dead;
+  }
+
+  /**
+   * Starts recording every stream state change (RFC 9113 §5.1), for
+   * {@link takeStreamStates}; idempotent. Off until asked: the log costs an
+   * object per transition. Returns the number of changes recorded so far, so
+   * that a watcher reading a stream's `state` now can skip the changes
+   * already reflected in it.
+   */
+  watchStreamStates(): number {
+    this.stateLog ??= new StreamStateLog();
+    return this.stateLog.seq;
+  }
+
+  /**
+   * The stream state changes since the last call, oldest first (`undefined`
+   * if none, or if {@link watchStreamStates} was never called). Take them
+   * after each `receive()`, `tick()`, `takeOutput()`, `transportClosed()` and
+   * command: they are kept until taken.
+   */
+  takeStreamStates(): StreamStateChange[] | undefined {
+    return this.stateLog?.take();
   }
 
   /** Octets framed and waiting in `takeOutput()` (for write backpressure). */
@@ -1365,6 +1390,7 @@ export class Connection {
     } else if (next === S.RESERVED_LOCAL) this.reservedLocal++;
     else if (next === S.RESERVED_REMOTE) this.reservedRemote++;
     s.state = next;
+    if (this.stateLog !== undefined) this.stateLog.record(s, next);
   }
 
   /** Reports a stream closed (once): forgets it, drops its queue, refunds what it will never read. */

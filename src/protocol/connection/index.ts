@@ -20,4 +20,5 @@ export type { ConnectionLimits, ConnectionOptions, RequestOptions, RespondOption
 export { OUTPUT_BATCH_BYTES } from './outbound';
 export { SettingsValues, UNLIMITED } from './settings-sync';
 export { TokenBucket } from './rate-limit';
+export type { StreamStateChange } from './stream-state-log';
 export { FramePhase, frameGate } from './frame-gate';
