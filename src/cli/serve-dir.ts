@@ -11,6 +11,7 @@ import { ErrorCode } from '../protocol/error-code';
 import type { OutgoingHeaders } from '../rx/headers';
 import type { IncomingStream, StreamClose } from '../rx/rx-stream';
 import type { Body } from '../rx/send-body';
+import { notModified, preconditionFailed } from './conditional';
 import { renderDirectoryIndex, type DirEntry } from './dir-index';
 import { mimeType } from './mime';
 import { parseRange } from './range';
@@ -286,116 +287,6 @@ function statusOf(error: unknown): number {
 
 function one(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
-}
-
-/**
- * The entity tags of a list-valued conditional field (`If-Match`,
- * `If-None-Match`), its field lines combined (RFC 9110 §5.3): `'*'`, or the
- * tags as sent (`"x"`, `W/"x"`). Tags are matched whole, so a comma inside
- * quotes does not split one; anything that is not a tag is skipped.
- */
-function entityTags(value: string | string[] | undefined): '*' | string[] | undefined {
-  if (value === undefined) return undefined;
-  const text = Array.isArray(value) ? value.join(',') : value;
-  if (text.trim() === '*') return '*';
-  return text.match(/(?:W\/)?"[^"]*"/g) ?? [];
-}
-
-/**
- * The date of `If-Modified-Since` / `If-Unmodified-Since`, or `undefined`
- * when the field must be ignored: absent, not a valid HTTP-date, or more than
- * one member (RFC 9110 §13.1.3, §13.1.4).
- */
-function dateField(value: string | string[] | undefined): number | undefined {
-  if (Array.isArray(value)) return value.length === 1 ? parseHttpDate(value[0]) : undefined;
-  return value === undefined ? undefined : parseHttpDate(value);
-}
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
-const LONG_DAY = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)';
-const MONTH = `(${MONTHS.join('|')})`;
-const TIME = '(\\d{2}):(\\d{2}):(\\d{2})';
-/** `Sun, 06 Nov 1994 08:49:37 GMT` (the preferred form). */
-const IMF_FIXDATE = new RegExp(`^${DAY}, (\\d{2}) ${MONTH} (\\d{4}) ${TIME} GMT$`);
-/** `Sunday, 06-Nov-94 08:49:37 GMT` (obsolete RFC 850 form). */
-const RFC850_DATE = new RegExp(`^${LONG_DAY}, (\\d{2})-${MONTH}-(\\d{2}) ${TIME} GMT$`);
-/** `Sun Nov  6 08:49:37 1994` (obsolete asctime() form). */
-const ASCTIME_DATE = new RegExp(`^${DAY} ${MONTH} ([ \\d]\\d) ${TIME} (\\d{4})$`);
-
-/**
- * Parses an HTTP-date (RFC 9110 §5.6.7): IMF-fixdate or one of the two
- * obsolete forms, which recipients must accept; milliseconds since the epoch,
- * or `undefined` for anything else. Why not `Date.parse`: it takes `2099`,
- * `3000-01-01` or `December 17, 2099` (local time), and such a date in
- * `If-Modified-Since` would answer 304 for ever.
- */
-export function parseHttpDate(text: string, now: number = Date.now()): number | undefined {
-  const t = text.trim();
-  let m: RegExpExecArray | null;
-  let day: string, month: string, year: number, hour: string, minute: string, second: string;
-  if ((m = IMF_FIXDATE.exec(t)) !== null) {
-    [, day, month, , hour, minute, second] = m;
-    year = Number(m[3]);
-  } else if ((m = RFC850_DATE.exec(t)) !== null) {
-    [, day, month, , hour, minute, second] = m;
-    // A two-digit year more than 50 years ahead is the most recent past year with those digits (§5.6.7).
-    const thisYear = new Date(now).getUTCFullYear();
-    year = Math.floor(thisYear / 100) * 100 + Number(m[3]);
-    if (year > thisYear + 50) year -= 100;
-  } else if ((m = ASCTIME_DATE.exec(t)) !== null) {
-    [, month, day, hour, minute, second] = m;
-    year = Number(m[6]);
-  } else {
-    return undefined;
-  }
-  const [d, h, min, sec] = [Number(day), Number(hour), Number(minute), Number(second)];
-  const mon = MONTHS.indexOf(month);
-  // Leap seconds (60) are read as 59, as Date cannot hold them.
-  const ms = Date.UTC(year, mon, d, h, min, Math.min(sec, 59));
-  const back = new Date(ms);
-  // Out-of-range fields (31 Feb, 25:00) would roll over, years 0–99 be read as 19xx: refuse them instead.
-  if (back.getUTCFullYear() !== year || back.getUTCDate() !== d || back.getUTCMonth() !== mon || h > 23 || min > 59 || sec > 60) return undefined;
-  return ms;
-}
-
-/** Whether a date in whole seconds lies before the file's modification time (HTTP dates have one-second resolution). */
-function modifiedSince(mtime: Date, since: number): boolean {
-  return Math.floor(mtime.getTime() / 1000) > Math.floor(since / 1000);
-}
-
-/**
- * RFC 9110 §13.2.2 steps 1–2, for an existing file: `If-Match` (strong
- * comparison, §8.8.3.2; `*` matches) decides when present; otherwise
- * `If-Unmodified-Since` (ignored unless a valid HTTP-date). `true`: a
- * precondition failed, answer 412 — before `If-None-Match` /
- * `If-Modified-Since` ({@link notModified}) are looked at.
- */
-export function preconditionFailed(headers: Record<string, string | string[]>, etag: string, mtime: Date): boolean {
-  const im = entityTags(headers['if-match']);
-  if (im !== undefined) {
-    if (im === '*') return false;
-    return etag.startsWith('W/') || !im.some((tag) => tag === etag);
-  }
-  const ius = dateField(headers['if-unmodified-since']);
-  return ius !== undefined && modifiedSince(mtime, ius);
-}
-
-/**
- * RFC 9110 §13.2.2 steps 3–4, for GET/HEAD (after {@link preconditionFailed}):
- * `If-None-Match` (weak comparison, `*` matches) decides when present;
- * otherwise `If-Modified-Since` (ignored unless a valid HTTP-date), at
- * one-second resolution.
- */
-export function notModified(headers: Record<string, string | string[]>, etag: string, mtime: Date): boolean {
-  const inm = entityTags(headers['if-none-match']);
-  if (inm !== undefined) {
-    if (inm === '*') return true;
-    const opaque = etag.replace(/^W\//, '');
-    return inm.some((tag) => tag.replace(/^W\//, '') === opaque);
-  }
-  const ims = dateField(headers['if-modified-since']);
-  return ims !== undefined && !modifiedSince(mtime, ims);
 }
 
 function isStreamGone(error: unknown): boolean {

@@ -1,4 +1,4 @@
-import { notModified, parseHttpDate, preconditionFailed } from '../../src/cli/serve-dir';
+import { notModified, parseHttpDate, preconditionFailed } from '../../src/cli/conditional';
 
 // RFC 9110 §5.6.7 (HTTP-date), §13.1 (the conditional fields), §13.2.2 (their order).
 describe('parseHttpDate', () => {
