@@ -154,7 +154,7 @@ export async function runServe(request: ServeRequest, io: CliIO): Promise<CliRun
     fingerprint = made.fingerprint256;
   }
   const log = request.quiet ? undefined : (e: RequestLogEntry): void => void io.stderr.write(`${formatLogLine(e)}\n`);
-  const handler = new DirectoryHandler(root, log);
+  const handler = new DirectoryHandler(root, { onLog: log });
   let server: RxServer;
   try {
     server = await serve({

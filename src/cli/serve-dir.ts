@@ -51,6 +51,18 @@ const REASONS: Record<number, string> = {
   500: 'Internal Server Error',
 };
 
+/** Options of a {@link DirectoryHandler}. */
+export interface DirectoryHandlerOptions {
+  /** Called once per request, when its stream has closed. */
+  readonly onLog?: (entry: RequestLogEntry) => void;
+  /**
+   * The server's clock, ms since the epoch (default `Date.now`): the `date`
+   * of each response, and what `last-modified` is judged against.
+   * Injectable so that tests need not race the second boundary.
+   */
+  readonly now?: () => number;
+}
+
 interface Exchange {
   readonly stream: IncomingStream;
   readonly head: boolean;
@@ -67,6 +79,7 @@ interface Exchange {
  *   symbolic link (see `mime.ts`);
  * - single byte ranges (206, `content-range`), 416 when unsatisfiable, the
  *   whole file for multiple ranges (see `range.ts`); `If-Range`;
+ * - a `date` on every response (RFC 9110 §6.6.1);
  * - validators `etag` (size and mtime) and `last-modified`, with 412 for
  *   a failed `If-Match` / `If-Unmodified-Since` and 304 for `If-None-Match` /
  *   `If-Modified-Since`, evaluated in the order of RFC 9110 §13.2.2, and
@@ -83,11 +96,17 @@ export class DirectoryHandler {
   readonly inflight = new Set<IncomingStream>();
   private realRoot: Promise<string> | undefined;
 
+  private readonly onLog: ((entry: RequestLogEntry) => void) | undefined;
+  private readonly now: () => number;
+
   constructor(
     /** The directory served (absolute). */
     readonly root: string,
-    private readonly onLog?: (entry: RequestLogEntry) => void,
-  ) {}
+    options: DirectoryHandlerOptions = {},
+  ) {
+    this.onLog = options.onLog;
+    this.now = options.now ?? Date.now;
+  }
 
   /** Answers one request; never rejects. */
   async handle(stream: IncomingStream): Promise<void> {
@@ -229,7 +248,9 @@ export class DirectoryHandler {
     if (ex.head) body = undefined; // files are not opened for HEAD: only short texts get here
     if (typeof body === 'string') ex.bytes += Buffer.byteLength(body);
     ex.status = status;
-    const all: OutgoingHeaders = { ':status': status, ...headers };
+    // An origin server with a clock MUST send Date in 2xx, 3xx and 4xx responses (RFC 9110 §6.6.1);
+    // a client needs it to tell whether our Last-Modified is a strong validator (§8.8.2.2).
+    const all: OutgoingHeaders = { ':status': status, date: new Date(this.now()).toUTCString(), ...headers };
     try {
       await stream.respond(all, body);
     } catch (e) {
