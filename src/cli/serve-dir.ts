@@ -80,7 +80,8 @@ interface Exchange {
  * - single byte ranges (206, `content-range`), 416 when unsatisfiable, the
  *   whole file for multiple ranges (see `range.ts`); `If-Range`;
  * - a `date` on every response (RFC 9110 §6.6.1);
- * - validators `etag` (size and mtime) and `last-modified`, with 412 for
+ * - validators `etag` (size and mtime) and `last-modified` (never later
+ *   than `date`), with 412 for
  *   a failed `If-Match` / `If-Unmodified-Since` and 304 for `If-None-Match` /
  *   `If-Modified-Since`, evaluated in the order of RFC 9110 §13.2.2, and
  *   `cache-control: no-cache` so browsers revalidate while one edits;
@@ -199,9 +200,12 @@ export class DirectoryHandler {
       const stat = await handle.stat();
       const size = stat.size;
       const etag = `"${size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
-      const lastModified = stat.mtime.toUTCString();
+      const now = this.now();
+      // A modification time in the future (a skewed clock, `touch -d`, an unpacked archive) MUST be
+      // sent as the Date instead: Last-Modified is never later than Date (RFC 9110 §8.8.2.1).
+      const lastModified = new Date(Math.min(stat.mtimeMs, now)).toUTCString();
       const headers = ex.stream.headers;
-      const validators = { etag, 'last-modified': lastModified, 'cache-control': 'no-cache' };
+      const validators = { date: new Date(now).toUTCString(), etag, 'last-modified': lastModified, 'cache-control': 'no-cache' };
       if (preconditionFailed(headers, etag, stat.mtime)) return this.error(ex, 412);
       if (notModified(headers, etag, stat.mtime)) return this.send(ex, 304, validators);
       let range = parseRange(one(headers['range']), size);
