@@ -113,3 +113,38 @@ export function notModified(headers: Record<string, string | string[]>, etag: st
   const ims = dateField(headers['if-modified-since']);
   return ims !== undefined && !modifiedSince(mtime, ims);
 }
+
+/**
+ * RFC 9110 §13.1.5: whether the `If-Range` condition holds, so that the
+ * request's Range is served (206); `false`: Range is ignored and the whole
+ * representation sent (200). Only asked when there is a Range (§13.1.5: a
+ * server MUST ignore If-Range without one). `undefined` (no If-Range) holds.
+ *
+ * - An entity-tag (told from a date by a DQUOTE in its first three
+ *   characters) holds only if it matches `etag` by the strong comparison
+ *   (§8.8.3.2): a weak tag never does.
+ * - An HTTP-date, in any of the three forms a recipient must accept
+ *   (§5.6.7), holds only if it is exactly the Last-Modified, to the second —
+ *   not "no later than", as for If-Unmodified-Since — and is a strong
+ *   validator (§8.8.2.2): we only know the file did not change twice within
+ *   the second that Last-Modified names once that second is over, i.e. when
+ *   Last-Modified is at least one second older than the response's Date.
+ *   A file modified in this very second could be modified again and keep
+ *   the same Last-Modified, and a client would splice bytes of two versions.
+ * - Anything else (not a date, several field lines of this singleton field):
+ *   the range is unusable (§13.1.5 step 3), the condition is false.
+ *
+ * @param lastModified - the Last-Modified sent (ms; only whole seconds count)
+ * @param now - the response's Date (ms)
+ */
+export function ifRangeHolds(value: string | string[] | undefined, etag: string, lastModified: number, now: number): boolean {
+  if (value === undefined) return true;
+  if (Array.isArray(value) && value.length !== 1) return false;
+  const text = (Array.isArray(value) ? value[0] : value).trim();
+  if (text.slice(0, 3).includes('"')) return text === etag && !etag.startsWith('W/');
+  const date = parseHttpDate(text, now);
+  if (date === undefined) return false;
+  const second = Math.floor(lastModified / 1000);
+  const strong = Math.floor(now / 1000) - second >= 1;
+  return strong && Math.floor(date / 1000) === second;
+}

@@ -11,7 +11,7 @@ import { ErrorCode } from '../protocol/error-code';
 import type { OutgoingHeaders } from '../rx/headers';
 import type { IncomingStream, StreamClose } from '../rx/rx-stream';
 import type { Body } from '../rx/send-body';
-import { notModified, preconditionFailed } from './conditional';
+import { ifRangeHolds, notModified, preconditionFailed } from './conditional';
 import { renderDirectoryIndex, type DirEntry } from './dir-index';
 import { mimeType } from './mime';
 import { parseRange } from './range';
@@ -78,7 +78,8 @@ interface Exchange {
  * - content types by the extension of the name requested, even when it is a
  *   symbolic link (see `mime.ts`);
  * - single byte ranges (206, `content-range`), 416 when unsatisfiable, the
- *   whole file for multiple ranges (see `range.ts`); `If-Range`;
+ *   whole file for multiple ranges (see `range.ts`); `If-Range` with an
+ *   entity tag or a date (see `ifRangeHolds`);
  * - a `date` on every response (RFC 9110 §6.6.1);
  * - validators `etag` (size and mtime) and `last-modified` (never later
  *   than `date`), with 412 for
@@ -203,14 +204,14 @@ export class DirectoryHandler {
       const now = this.now();
       // A modification time in the future (a skewed clock, `touch -d`, an unpacked archive) MUST be
       // sent as the Date instead: Last-Modified is never later than Date (RFC 9110 §8.8.2.1).
-      const lastModified = new Date(Math.min(stat.mtimeMs, now)).toUTCString();
+      const modified = Math.min(stat.mtimeMs, now);
+      const lastModified = new Date(modified).toUTCString();
       const headers = ex.stream.headers;
       const validators = { date: new Date(now).toUTCString(), etag, 'last-modified': lastModified, 'cache-control': 'no-cache' };
       if (preconditionFailed(headers, etag, stat.mtime)) return this.error(ex, 412);
       if (notModified(headers, etag, stat.mtime)) return this.send(ex, 304, validators);
       let range = parseRange(one(headers['range']), size);
-      const ifRange = one(headers['if-range']);
-      if (range.type !== 'full' && ifRange !== undefined && ifRange !== etag && ifRange !== lastModified) range = { type: 'full' };
+      if (range.type !== 'full' && !ifRangeHolds(headers['if-range'], etag, modified, now)) range = { type: 'full' };
       if (range.type === 'unsatisfiable') return this.error(ex, 416, { 'content-range': `bytes */${size}`, 'accept-ranges': 'bytes' });
       const [status, start, end] = range.type === 'partial' ? [206, range.start, range.end] : [200, 0, size - 1];
       const length = end - start + 1;

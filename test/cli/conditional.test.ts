@@ -1,4 +1,4 @@
-import { notModified, parseHttpDate, preconditionFailed } from '../../src/cli/conditional';
+import { ifRangeHolds, notModified, parseHttpDate, preconditionFailed } from '../../src/cli/conditional';
 
 // RFC 9110 §5.6.7 (HTTP-date), §13.1 (the conditional fields), §13.2.2 (their order).
 describe('parseHttpDate', () => {
@@ -73,5 +73,45 @@ describe('preconditionFailed and notModified', () => {
     expect(notModified({ 'if-none-match': '*' }, etag, mtime)).toBe(true);
     expect(notModified({ 'if-none-match': ['"x"', etag] }, etag, mtime)).toBe(true);
     expect(notModified({ 'if-none-match': '"x", "y"' }, etag, mtime)).toBe(false);
+  });
+});
+
+describe('ifRangeHolds (RFC 9110 §13.1.5)', () => {
+  const etag = '"c-18f"';
+  const lastModified = Date.UTC(2020, 0, 1, 12, 0, 0, 500);
+  const later = Date.UTC(2020, 0, 2);
+  const date = 'Wed, 01 Jan 2020 12:00:00 GMT';
+
+  it('holds without If-Range', () => {
+    expect(ifRangeHolds(undefined, etag, lastModified, later)).toBe(true);
+  });
+
+  it('an entity tag (a DQUOTE in the first three characters): strong comparison', () => {
+    expect(ifRangeHolds(etag, etag, lastModified, later)).toBe(true);
+    expect(ifRangeHolds(` ${etag} `, etag, lastModified, later)).toBe(true);
+    expect(ifRangeHolds(`W/${etag}`, etag, lastModified, later)).toBe(false);
+    expect(ifRangeHolds(`W/${etag}`, `W/${etag}`, lastModified, later)).toBe(false);
+    expect(ifRangeHolds('"other"', etag, lastModified, later)).toBe(false);
+  });
+
+  it('a date: exactly the Last-Modified second, in any HTTP-date form', () => {
+    expect(ifRangeHolds(date, etag, lastModified, later)).toBe(true);
+    expect(ifRangeHolds('Wednesday, 01-Jan-20 12:00:00 GMT', etag, lastModified, later)).toBe(true);
+    expect(ifRangeHolds('Wed Jan  1 12:00:00 2020', etag, lastModified, later)).toBe(true);
+    expect(ifRangeHolds('Wed, 01 Jan 2020 12:00:01 GMT', etag, lastModified, later)).toBe(false);
+    expect(ifRangeHolds('Wed, 01 Jan 2020 11:59:59 GMT', etag, lastModified, later)).toBe(false);
+  });
+
+  it('a date is a strong validator only once Last-Modified is at least a second older than the Date', () => {
+    expect(ifRangeHolds(date, etag, lastModified, Date.UTC(2020, 0, 1, 12, 0, 0, 999))).toBe(false);
+    expect(ifRangeHolds(date, etag, lastModified, Date.UTC(2020, 0, 1, 12, 0, 1, 0))).toBe(true);
+  });
+
+  it.each([['2020-01-01T12:00:00Z'], ['garbage'], [''], [[date, date]], [[]]])('%j: the range is unusable', (value) => {
+    expect(ifRangeHolds(value, etag, lastModified, later)).toBe(false);
+  });
+
+  it('one field line in an array is read as such', () => {
+    expect(ifRangeHolds([date], etag, lastModified, later)).toBe(true);
   });
 });

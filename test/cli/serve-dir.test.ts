@@ -52,4 +52,45 @@ describe('DirectoryHandler', () => {
       fs.rmSync(file);
     }
   });
+
+  it('If-Range with an HTTP-date (RFC 9110 §13.1.5): any of the three forms, exactly the Last-Modified, and only once that second is over', async () => {
+    let now = Date.UTC(2024, 5, 1, 12, 0, 0, 250);
+    const get = await start({ now: () => now });
+    const file = path.join(fixture.root, 'if-range.txt');
+    fs.writeFileSync(file, 'abcdef');
+    const setMtime = (ms: number) => fs.utimesSync(file, ms / 1000, ms / 1000);
+    const status = async (ifRange: string, range: string | null = 'bytes=0-1') =>
+      (await get('/if-range.txt', { 'if-range': ifRange, ...(range === null ? {} : { range }) })).status;
+    try {
+      setMtime(Date.UTC(2024, 5, 1, 11, 0, 0, 500));
+      const first = await get('/if-range.txt');
+      expect(first.headers['last-modified']).toBe('Sat, 01 Jun 2024 11:00:00 GMT');
+      expect(await status('Sat, 01 Jun 2024 11:00:00 GMT')).toBe(206);
+      expect(await status('Saturday, 01-Jun-24 11:00:00 GMT')).toBe(206); // obsolete RFC 850 form (§5.6.7)
+      expect(await status('Sat Jun  1 11:00:00 2024')).toBe(206); // obsolete asctime() form
+      expect(await status('Sat, 01 Jun 2024 11:00:01 GMT')).toBe(200); // an exact match, not "no earlier than"
+      expect(await status('Sat, 01 Jun 2024 10:59:59 GMT')).toBe(200);
+      expect(await status('2024-06-01T11:00:00Z')).toBe(200); // not an HTTP-date
+      expect(await status('Sat, 01 Jun 2024 11:00:00 GMT, Sat, 01 Jun 2024 11:00:00 GMT')).toBe(200);
+      expect(await status('Sat, 01 Jun 2024 11:00:00 GMT', null)).toBe(200); // no Range: If-Range ignored
+      expect(await status('Sat, 01 Jun 2024 11:01:00 GMT', 'bytes=100-')).toBe(200); // the range is unusable, so not a 416
+      // Modified within the second the Date names: another change in that second would keep the
+      // same Last-Modified, so the date is not a strong validator (§8.8.2.2) until the second is over.
+      setMtime(Date.UTC(2024, 5, 1, 12, 0, 0, 100));
+      now = Date.UTC(2024, 5, 1, 12, 0, 0, 900);
+      expect(await status('Sat, 01 Jun 2024 12:00:00 GMT')).toBe(200);
+      now = Date.UTC(2024, 5, 1, 12, 0, 1, 0);
+      expect(await status('Sat, 01 Jun 2024 12:00:00 GMT')).toBe(206);
+    } finally {
+      fs.rmSync(file);
+    }
+  });
+
+  it('If-Range with an entity tag: strong comparison, a weak tag never matches', async () => {
+    const get = await start();
+    const etag = (await get('/hello.txt')).headers.etag as string;
+    expect((await get('/hello.txt', { range: 'bytes=0-1', 'if-range': etag })).status).toBe(206);
+    expect((await get('/hello.txt', { range: 'bytes=0-1', 'if-range': `W/${etag}` })).status).toBe(200);
+    expect((await get('/hello.txt', { range: 'bytes=0-1', 'if-range': '"other"' })).status).toBe(200);
+  });
 });
