@@ -226,6 +226,17 @@ describe('rx-http2 serve (in-process, fetched with node:http2)', () => {
     expect(stderr.text()).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
   });
 
+  it('the log escapes a format control that arrives as one octet (U+00AD, soft hyphen: invisible) as \\u{ad}', async () => {
+    await rawGet(url, '/log-shy\xad.txt');
+    // The octets of U+202E in UTF-8: the path is a string of octets, so they stay three characters and the C1 one is escaped.
+    await rawGet(url, '/log-rlo\xe2\x80\xae.txt');
+    await until(() => stderr.text().includes('/log-shy') && stderr.text().includes('/log-rlo'), 3000, 'the log lines');
+    expect(stderr.text()).toMatch(/^GET \/log-shy\\u\{ad\}\.txt 404 /m);
+    expect(stderr.text()).toMatch(/^GET \/log-rlo\xe2\\x80\xae\.txt 404 /m);
+    expect(stderr.text()).not.toContain('\xad');
+    expect(stderr.text()).not.toMatch(/[\p{Cf}\p{Zl}\p{Zp}]/u);
+  });
+
   it('a client that cancels mid-file is logged as reset; the server keeps serving', async () => {
     await new Promise<void>((resolve, reject) => {
       const client = http2.connect(url);
@@ -341,5 +352,16 @@ describe('formatLogLine', () => {
     const close = { code: 0, initiator: 'none' as const };
     const line = formatLogLine({ method: 'G\x00T', path: '/\x01\x1f ~\x7f\x80\x9f\xa0é€', status: 200, bytes: 1, ms: 2, close });
     expect(line).toBe('G\\x00T /\\x01\\x1f ~\\x7f\\x80\\x9f\xa0é€ 200 1 B 2 ms');
+  });
+
+  it('writes bidirectional and other format controls (Trojan Source) and U+2028/U+2029 as \\u{XXXX}', () => {
+    const close = { code: 0, initiator: 'none' as const };
+    const bidi = '\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069';
+    const line = formatLogLine({ method: 'GET\u202e', path: `/a${bidi}\u00ad\u200b\u200d\ufeff\u{e0041}\u2028\u2029b`, status: 200, bytes: 1, ms: 2, close });
+    expect(line).toBe(
+      'GET\\u{202e} /a\\u{61c}\\u{200e}\\u{200f}\\u{202a}\\u{202b}\\u{202c}\\u{202d}\\u{202e}\\u{2066}\\u{2067}\\u{2068}\\u{2069}' +
+        '\\u{ad}\\u{200b}\\u{200d}\\u{feff}\\u{e0041}\\u{2028}\\u{2029}b 200 1 B 2 ms',
+    );
+    expect(line).not.toMatch(/[\p{Cf}\p{Zl}\p{Zp}]/u);
   });
 });
