@@ -2,10 +2,16 @@
  * The HTML listing `rx-http2 serve` sends for a directory without `index.html`.
  * @packageDocumentation
  */
+import { percentEncode } from './percent';
 
 /** One entry of a listing. */
 export interface DirEntry {
-  readonly name: string;
+  /**
+   * The file name: text, or its octets as the file system has them (a name
+   * need not be UTF-8). Shown read as UTF-8, invalid octets as U+FFFD; linked
+   * percent-encoded octet by octet, so that the link leads to that very file.
+   */
+  readonly name: string | Uint8Array;
   readonly directory: boolean;
   /** Octets, for files. */
   readonly size?: number;
@@ -32,15 +38,17 @@ export function formatBytes(n: number): string {
 
 /**
  * The listing of `urlPath` (decoded, ending with `/`): directories first,
- * then files, each sorted by name; a link to the parent except at the root.
- * Names are escaped for HTML and percent-encoded in links, so any file name
- * (`<script>`, `a#b`, `100%`) shows and links correctly.
+ * then files, each sorted by name (octet order); a link to the parent except
+ * at the root. Names are escaped for HTML and percent-encoded in links, so
+ * any file name (`<script>`, `a#b`, `100%`, octets that are not UTF-8) shows
+ * and links correctly.
  */
 export function renderDirectoryIndex(urlPath: string, entries: readonly DirEntry[]): string {
-  const sorted = [...entries].sort((a, b) => (a.directory === b.directory ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.directory ? -1 : 1));
+  const named = entries.map((e) => ({ ...e, octets: typeof e.name === 'string' ? Buffer.from(e.name, 'utf8') : Buffer.from(e.name) }));
+  const sorted = named.sort((a, b) => (a.directory === b.directory ? Buffer.compare(a.octets, b.octets) : a.directory ? -1 : 1));
   const rows = sorted.map((e) => {
-    const href = encodeURIComponent(e.name) + (e.directory ? '/' : '');
-    const label = escapeHtml(e.name) + (e.directory ? '/' : '');
+    const href = percentEncode(e.octets) + (e.directory ? '/' : '');
+    const label = escapeHtml(e.octets.toString('utf8')) + (e.directory ? '/' : '');
     const size = e.directory || e.size === undefined ? '-' : formatBytes(e.size);
     const mtime = e.mtime === undefined ? '' : e.mtime.toISOString().replace('T', ' ').slice(0, 16);
     return `<tr><td><a href="${escapeHtml(href)}">${label}</a></td><td class="n">${size}</td><td>${mtime}</td></tr>`;

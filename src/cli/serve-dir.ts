@@ -17,6 +17,8 @@ import { mimeType } from './mime';
 import { parseRange } from './range';
 import { isWithin, resolveRequestPath } from './safe-path';
 
+const INDEX_HTML = Buffer.from('index.html');
+
 /** Size of each file read: four default-size DATA frames (RFC 9113 §4.2's 16 KiB). */
 export const FILE_CHUNK_SIZE = 64 * 1024;
 
@@ -88,6 +90,9 @@ interface Exchange {
  *   `cache-control: no-cache` so browsers revalidate while one edits;
  * - files are streamed from an async iterable of reads, pulled only as the
  *   client's flow-control window allows (never read whole into memory);
+ * - paths are octets from the request to the file system (see
+ *   `resolveRequestPath`): names that are not UTF-8 are listed, linked and
+ *   served;
  * - no escape from `root`: see `resolveRequestPath` (400 for `..`), and real
  *   paths are compared so a symbolic link leading outside (a directory's
  *   `index.html` included) gets 404; only
@@ -96,6 +101,7 @@ interface Exchange {
 export class DirectoryHandler {
   /** Streams being answered: reset by {@link resetAll} when a graceful shutdown runs out of patience. */
   readonly inflight = new Set<IncomingStream>();
+  /** The real path of the root, one character per octet (as {@link isWithin} compares it). */
   private realRoot: Promise<string> | undefined;
 
   private readonly onLog: ((entry: RequestLogEntry) => void) | undefined;
@@ -140,7 +146,7 @@ export class DirectoryHandler {
     if (method !== 'GET' && method !== 'HEAD') return this.error(ex, 405, { allow: 'GET, HEAD' });
     const resolved = resolveRequestPath(this.root, stream.path ?? '');
     if (!resolved.ok) return this.error(ex, 400);
-    let real: string;
+    let real: Buffer;
     let stat: import('node:fs').Stats;
     try {
       const within = await this.realWithinRoot(resolved.fsPath);
@@ -153,14 +159,14 @@ export class DirectoryHandler {
     if (stat.isDirectory()) {
       if (!resolved.urlPath.endsWith('/')) {
         // Built from the decoded segments, never from the raw path: `//host` cannot become an off-site redirect.
-        const location = resolved.urlPath.split('/').map(encodeURIComponent).join('/') + '/' + resolved.query;
+        const location = resolved.href + '/' + resolved.query;
         return this.send(ex, 301, { location, 'content-type': 'text/plain; charset=utf-8' }, `Moved to ${location}\n`);
       }
       // The index may itself be a link: confined like the requested path, or
       // `/dir/` would serve whatever a link named index.html points at.
-      let index: string | undefined;
+      let index: Buffer | undefined;
       try {
-        index = await this.realWithinRoot(path.join(real, 'index.html'));
+        index = await this.realWithinRoot(joinOctets(real, INDEX_HTML));
       } catch {
         return this.listing(ex, real, resolved.urlPath); // no index.html (or a dangling link)
       }
@@ -182,14 +188,14 @@ export class DirectoryHandler {
    * must not lead out of the root.
    * @throws the file system's error (ENOENT, EACCES, …) when it cannot be resolved.
    */
-  private async realWithinRoot(fsPath: string): Promise<string | undefined> {
-    this.realRoot ??= fs.realpath(this.root);
-    const real = await fs.realpath(fsPath);
-    return isWithin(await this.realRoot, real) ? real : undefined;
+  private async realWithinRoot(fsPath: Buffer): Promise<Buffer | undefined> {
+    this.realRoot ??= fs.realpath(this.root, { encoding: 'buffer' }).then((real) => real.toString('latin1'));
+    const real = await fs.realpath(fsPath, { encoding: 'buffer' });
+    return isWithin(await this.realRoot, real.toString('latin1')) ? real : undefined;
   }
 
   /** Serves the regular file at `fsPath` (a real path), typed by `name` (see `mime.ts`). */
-  private async file(ex: Exchange, fsPath: string, name: string): Promise<void> {
+  private async file(ex: Exchange, fsPath: Buffer, name: string): Promise<void> {
     let handle: FileHandle;
     try {
       handle = await fs.open(fsPath, 'r');
@@ -229,14 +235,15 @@ export class DirectoryHandler {
     }
   }
 
-  private async listing(ex: Exchange, dir: string, urlPath: string): Promise<void> {
-    const names = await fs.readdir(dir, { withFileTypes: true });
+  private async listing(ex: Exchange, dir: Buffer, urlPath: string): Promise<void> {
+    // Names as octets: read as UTF-8 strings, a name that is not UTF-8 would come back altered, and neither stat nor a link could find it.
+    const names = await fs.readdir(dir, { encoding: 'buffer' });
     const entries: DirEntry[] = [];
-    for (const dirent of names) {
+    for (const name of names) {
       // Follow links for the type and size shown (a link out of the root lists, but is not served).
-      const stat = await fs.stat(path.join(dir, dirent.name)).catch(() => undefined);
+      const stat = await fs.stat(joinOctets(dir, name)).catch(() => undefined);
       if (stat === undefined) continue;
-      entries.push({ name: dirent.name, directory: stat.isDirectory(), size: stat.isFile() ? stat.size : undefined, mtime: stat.mtime });
+      entries.push({ name, directory: stat.isDirectory(), size: stat.isFile() ? stat.size : undefined, mtime: stat.mtime });
     }
     const html = renderDirectoryIndex(urlPath, entries);
     return this.send(ex, 200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html), 'cache-control': 'no-cache' }, html);
@@ -288,6 +295,11 @@ async function* readFileRange(file: { handle: FileHandle; owned: boolean }, star
   } finally {
     await handle.close();
   }
+}
+
+/** `dir`/`name` as octets (path.join on one character per octet: its `/`, `\\` and `.` are ASCII, never part of a UTF-8 sequence). */
+function joinOctets(dir: Buffer, name: Buffer): Buffer {
+  return Buffer.from(path.join(dir.toString('latin1'), name.toString('latin1')), 'latin1');
 }
 
 /** Reads and drops a request body, up to {@link DISCARD_BODY_LIMIT}; then stops reading (the stream is reset). */
