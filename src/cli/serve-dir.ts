@@ -12,6 +12,7 @@ import type { OutgoingHeaders } from '../rx/headers';
 import type { IncomingStream, StreamClose } from '../rx/rx-stream';
 import type { Body } from '../rx/send-body';
 import { ifRangeHolds, notModified, preconditionFailed } from './conditional';
+import { openedWithin } from './confine';
 import { renderDirectoryIndex, type DirEntry } from './dir-index';
 import { mimeType } from './mime';
 import { parseRange } from './range';
@@ -63,6 +64,12 @@ export interface DirectoryHandlerOptions {
    * Injectable so that tests need not race the second boundary.
    */
   readonly now?: () => number;
+  /**
+   * Opens a file to serve, given its real path (default: `fs.open(path,
+   * 'r')`). A seam for tests, which swap a directory for a link between the
+   * confinement check and the open (see `openedWithin`).
+   */
+  readonly open?: (path: Buffer) => Promise<FileHandle>;
 }
 
 interface Exchange {
@@ -95,7 +102,8 @@ interface Exchange {
  *   served;
  * - no escape from `root`: see `resolveRequestPath` (400 for `..`), and real
  *   paths are compared so a symbolic link leading outside (a directory's
- *   `index.html` included) gets 404; only
+ *   `index.html` included) gets 404, also when a directory is swapped for
+ *   such a link between that check and the open (see `openedWithin`); only
  *   regular files and directories are served.
  */
 export class DirectoryHandler {
@@ -106,6 +114,7 @@ export class DirectoryHandler {
 
   private readonly onLog: ((entry: RequestLogEntry) => void) | undefined;
   private readonly now: () => number;
+  private readonly open: (path: Buffer) => Promise<FileHandle>;
 
   constructor(
     /** The directory served (absolute). */
@@ -114,6 +123,7 @@ export class DirectoryHandler {
   ) {
     this.onLog = options.onLog;
     this.now = options.now ?? Date.now;
+    this.open = options.open ?? ((p) => fs.open(p, 'r'));
   }
 
   /** Answers one request; never rejects. */
@@ -189,21 +199,26 @@ export class DirectoryHandler {
    * @throws the file system's error (ENOENT, EACCES, …) when it cannot be resolved.
    */
   private async realWithinRoot(fsPath: Buffer): Promise<Buffer | undefined> {
-    this.realRoot ??= fs.realpath(this.root, { encoding: 'buffer' }).then((real) => real.toString('latin1'));
     const real = await fs.realpath(fsPath, { encoding: 'buffer' });
-    return isWithin(await this.realRoot, real.toString('latin1')) ? real : undefined;
+    return isWithin(await this.rootOctets(), real.toString('latin1')) ? real : undefined;
   }
 
-  /** Serves the regular file at `fsPath` (a real path), typed by `name` (see `mime.ts`). */
+  private rootOctets(): Promise<string> {
+    return (this.realRoot ??= fs.realpath(this.root, { encoding: 'buffer' }).then((real) => real.toString('latin1')));
+  }
+
+  /** Serves the regular file at `fsPath` (a real path found under the root), typed by `name` (see `mime.ts`). */
   private async file(ex: Exchange, fsPath: Buffer, name: string): Promise<void> {
     let handle: FileHandle;
     try {
-      handle = await fs.open(fsPath, 'r');
+      handle = await this.open(fsPath);
     } catch (e) {
       return this.error(ex, statusOf(e));
     }
     const file = { handle, owned: true }; // closed here unless the body's reader took it over
     try {
+      // The path was checked before open(): a directory on it may have become a link out of the root since.
+      if (!(await openedWithin(handle, fsPath, await this.rootOctets()))) return this.error(ex, 404);
       const stat = await handle.stat();
       const size = stat.size;
       const etag = `"${size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;

@@ -93,4 +93,35 @@ describe('DirectoryHandler', () => {
     expect((await get('/hello.txt', { range: 'bytes=0-1', 'if-range': `W/${etag}` })).status).toBe(200);
     expect((await get('/hello.txt', { range: 'bytes=0-1', 'if-range': '"other"' })).status).toBe(200);
   });
+
+  it('a directory swapped for a link out of the root between the confinement check and open(): 404, not the outside file', async () => {
+    const dir = path.join(fixture.root, 'swapped');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'secret.txt'), 'inside');
+    let swapped = false;
+    const get = await start({
+      // Runs after realpath + isWithin found <root>/swapped/secret.txt, just before open(): the attacker's move.
+      open: async (real) => {
+        if (real.toString().endsWith('/swapped/secret.txt')) {
+          fs.renameSync(dir, `${dir}-moved`);
+          fs.symlinkSync(fixture.outside, dir);
+          swapped = true;
+        }
+        return fs.promises.open(real, 'r');
+      },
+    });
+    try {
+      const r = await get('/swapped/secret.txt');
+      expect(swapped).toBe(true);
+      expect([r.status, r.body.toString()]).toEqual([404, '404 Not Found\n']);
+      // The same file, not swapped, is served.
+      fs.rmSync(dir);
+      fs.renameSync(`${dir}-moved`, dir);
+      const again = await start();
+      expect((await again('/swapped/secret.txt')).body.toString()).toBe('inside');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(`${dir}-moved`, { recursive: true, force: true });
+    }
+  });
 });
