@@ -231,7 +231,8 @@ export class DirectoryHandler {
       const validators = { date: new Date(now).toUTCString(), etag, 'last-modified': lastModified, 'cache-control': 'no-cache' };
       if (preconditionFailed(headers, etag, stat.mtime)) return this.error(ex, 412);
       if (notModified(headers, etag, stat.mtime)) return this.send(ex, 304, validators);
-      let range = parseRange(one(headers['range']), size);
+      // GET is the only method with range handling: a Range on HEAD MUST be ignored (RFC 9110 §14.2).
+      let range = ex.head ? ({ type: 'full' } as const) : parseRange(one(headers['range']), size);
       if (range.type !== 'full' && !ifRangeHolds(headers['if-range'], etag, modified, now)) range = { type: 'full' };
       if (range.type === 'unsatisfiable') return this.error(ex, 416, { 'content-range': `bytes */${size}`, 'accept-ranges': 'bytes' });
       const [status, start, end] = range.type === 'partial' ? [206, range.start, range.end] : [200, 0, size - 1];
