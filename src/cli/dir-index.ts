@@ -2,6 +2,7 @@
  * The HTML listing `rx-http2 serve` sends for a directory without `index.html`.
  * @packageDocumentation
  */
+import { escapeControls } from './escape-controls';
 import { percentEncode } from './percent';
 
 /** One entry of a listing. */
@@ -48,7 +49,8 @@ export function renderDirectoryIndex(urlPath: string, entries: readonly DirEntry
   const sorted = named.sort((a, b) => (a.directory === b.directory ? Buffer.compare(a.octets, b.octets) : a.directory ? -1 : 1));
   const rows = sorted.map((e) => {
     const href = percentEncode(e.octets) + (e.directory ? '/' : '');
-    const label = escapeHtml(e.octets.toString('utf8')) + (e.directory ? '/' : '');
+    // Shown with its controls visible: a bidi override would let a name hide its real extension.
+    const label = escapeHtml(escapeControls(e.octets.toString('utf8'))) + (e.directory ? '/' : '');
     const size = e.directory || e.size === undefined ? '-' : formatBytes(e.size);
     const mtime = e.mtime === undefined ? '' : e.mtime.toISOString().replace('T', ' ').slice(0, 16);
     return `<tr><td><a href="${escapeHtml(href)}">${label}</a></td><td class="n">${size}</td><td>${mtime}</td></tr>`;

@@ -22,4 +22,12 @@ describe('renderDirectoryIndex', () => {
     expect(a).toBe(b);
     expect(a).toContain('<a href="%C3%A9%20%231.txt">é #1.txt</a>');
   });
+
+  it('shows a name\'s controls instead of obeying them (a bidi override cannot hide the real extension); the link is the name itself', () => {
+    const html = renderDirectoryIndex('/', [{ name: 'evil\u202etxt.exe', directory: false, size: 1 }, { name: 'a\nb', directory: false, size: 1 }]);
+    expect(rows(html).map((r) => /<a href="([^"]*)">([^<]*)<\/a>/.exec(r)!.slice(1))).toEqual([
+      ['a%0Ab', 'a\\x0ab'],
+      ['evil%E2%80%AEtxt.exe', 'evil\\u{202e}txt.exe'],
+    ]);
+  });
 });
