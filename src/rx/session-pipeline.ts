@@ -136,11 +136,6 @@ export class SessionPipeline {
   }
 
   /**
-   * Runs a command on the core (request, respond, write, ping, settings,
-   * goaway, …) and flushes the frames it produced into `writes$`. Errors the
-   * command throws (user errors, kind `user`) reach the caller.
-   */
-  /**
    * Starts recording stream state changes for {@link streamStates$}
    * (idempotent). Returns how many were recorded so far: a watcher that reads
    * a stream's `state` now skips changes with a `seq` up to it.
@@ -149,6 +144,11 @@ export class SessionPipeline {
     return this.connection.watchStreamStates();
   }
 
+  /**
+   * Runs a command on the core (request, respond, write, ping, settings,
+   * goaway, …) and flushes the frames it produced into `writes$`. Errors the
+   * command throws (user errors, kind `user`) reach the caller.
+   */
   command<T>(run: (connection: Connection) => T): T {
     // Commands carry no time of their own: bring the core's clock to now (PING RTT, timers).
     this.connection.tick(this.scheduler.now());
