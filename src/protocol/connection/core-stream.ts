@@ -66,7 +66,7 @@ export const WRITABLE_LOW_WATER = 16384;
 
 /**
  * The mutable record behind {@link CoreStream}. Internal to the connection
- * core: every field is written by `Connection` only.
+ * core: every field is written by the core's modules only.
  */
 export class StreamRecord implements CoreStream {
   id: number;
@@ -127,7 +127,7 @@ export class StreamRecord implements CoreStream {
   closeReported = false;
 
   /**
-   * @param owner the connection, to check handles passed back to it.
+   * @param owner the connection's `ConnectionContext`, to check handles passed back to it.
    * @param id 0 for a request that waits for an id.
    * @param local initiated by us.
    */

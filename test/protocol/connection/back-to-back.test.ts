@@ -175,7 +175,7 @@ function run(sc: Scenario): void {
       p.move(p.client, p.server);
       p.move(p.server, p.client);
       const st = (conn: typeof p.client) =>
-        JSON.stringify(Array.from((conn as unknown as { streams: Map<number, CoreStream> }).streams.values()).map((s) => [s.id, s.state, s.queuedBytes, s.remoteWindowSize, s.localWindowSize, s.bufferedBytes, s.ended]));
+        JSON.stringify(Array.from((conn as unknown as { ctx: { streams: Map<number, CoreStream> } }).ctx.streams.values()).map((s) => [s.id, s.state, s.queuedBytes, s.remoteWindowSize, s.localWindowSize, s.bufferedBytes, s.ended]));
       throw new Error(`no progress: ${done.size}/${sc.streams} streams done; ${trace.join(', ')}; client ${st(p.client)} ${JSON.stringify(p.client.state)}; server ${st(p.server)} ${JSON.stringify(p.server.state)}; unread ${JSON.stringify([...unread].map(([s, n]) => [s.id, n]))}`);
     }
     const moved = p.move(p.client, p.server) + p.move(p.server, p.client);
@@ -199,8 +199,8 @@ function run(sc: Scenario): void {
     }
     if (moved === 0 && consumed === 0 && unread.size === 0 && !p.client.wantsWrite && !p.server.wantsWrite) {
       const states = (conn: typeof p.client) =>
-        JSON.stringify((conn as unknown as { streams: Map<number, CoreStream> }).streams.size) +
-        JSON.stringify(Array.from((conn as unknown as { streams: Map<number, CoreStream> }).streams.values()).map((s) => [s.id, s.state, s.queuedBytes, s.remoteWindowSize, s.localWindowSize, s.bufferedBytes, s.ended]));
+        JSON.stringify((conn as unknown as { ctx: { streams: Map<number, CoreStream> } }).ctx.streams.size) +
+        JSON.stringify(Array.from((conn as unknown as { ctx: { streams: Map<number, CoreStream> } }).ctx.streams.values()).map((s) => [s.id, s.state, s.queuedBytes, s.remoteWindowSize, s.localWindowSize, s.bufferedBytes, s.ended]));
       throw new Error(`deadlock: ${done.size}/${sc.streams} streams done; client ${states(p.client)} ${JSON.stringify(p.client.state)}; server ${states(p.server)} ${JSON.stringify(p.server.state)}`);
     }
     if (p.c.errors.length + p.s.errors.length > 0) throw new Error(`connection error: ${[...p.c.errors, ...p.s.errors].map((e) => e.message).join('; ')}`);
