@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 /*
- * How the core is split (no behaviour lives in this file).
+ * How the core is split.
  *
  * The state of a connection is one `ConnectionContext` (connection-context.ts):
  * its fields are open to the core's modules, and its own methods only keep
@@ -27,9 +27,13 @@
  * API: it owns the context privately (so the context is no part of the
  * package's API), feeds the decoder's frames to `onFrame`, and delegates
  * every command to the function of the same name.
+ *
+ * Imports name the defining modules rather than the barrels: in CommonJS
+ * builds every barrel re-export is a getter, and these are on the per-frame
+ * path.
  */
 import { ErrorCode } from '../error-code';
-import { type FrameSink } from '../frames/decoder';
+import type { FrameSink } from '../frames/decoder';
 import { CLIENT_PREFACE } from '../frames/frame-type';
 import type { PrioritySpec } from '../frames/priority';
 import type { H2Error } from '../h2-error';
