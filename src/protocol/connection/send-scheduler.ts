@@ -1,8 +1,8 @@
 /**
  * The DATA scheduler: frames queued writes in `takeOutput()`, round-robin
  * over the streams ready to send, as the flow-control windows allow. The
- * send half of the hot path: no allocation per frame beyond the payload view,
- * and a run of full frames for a stream that sends alone.
+ * send half of the hot path: a stream that sends alone gets a run of full
+ * frames framed in one go.
  * @packageDocumentation
  */
 import { nextDataFrameSize } from '../flow/data-scheduler';
