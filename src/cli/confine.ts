@@ -47,3 +47,22 @@ export async function openedWithin(handle: FileHandle, checked: Buffer, realRoot
     return false; // `checked` is gone or unreadable now: what was opened cannot be vouched for
   }
 }
+
+/**
+ * A path that names the file open as `handle` itself, not whatever its
+ * path leads to now: `/proc/self/fd/N` on Linux (the kernel follows it to
+ * the open file, whatever was renamed or swapped since), `undefined` where
+ * there is no such name. A directory is then read through it, so that what
+ * a listing shows is the directory that was checked.
+ *
+ * @param procSelfFd - {@link PROC_SELF_FD}; another directory only in tests (a missing one: `undefined`)
+ */
+export async function descriptorPath(handle: FileHandle, procSelfFd: string = PROC_SELF_FD): Promise<string | undefined> {
+  const where = `${procSelfFd}/${handle.fd}`;
+  try {
+    await fs.access(where);
+    return where;
+  } catch {
+    return undefined;
+  }
+}

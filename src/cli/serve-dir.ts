@@ -12,7 +12,7 @@ import type { OutgoingHeaders } from '../rx/headers';
 import type { IncomingStream, StreamClose } from '../rx/rx-stream';
 import type { Body } from '../rx/send-body';
 import { ifRangeHolds, notModified, preconditionFailed } from './conditional';
-import { openedWithin } from './confine';
+import { descriptorPath, openedWithin } from './confine';
 import { renderDirectoryIndex, type DirEntry } from './dir-index';
 import { mimeType } from './mime';
 import { parseRange } from './range';
@@ -65,9 +65,10 @@ export interface DirectoryHandlerOptions {
    */
   readonly now?: () => number;
   /**
-   * Opens a file to serve, given its real path (default: `fs.open(path,
-   * 'r')`). A seam for tests, which swap a directory for a link between the
-   * confinement check and the open (see `openedWithin`).
+   * Opens a file to serve or a directory to list, given its real path
+   * (default: `fs.open(path, 'r')`). A seam for tests, which swap a
+   * directory for a link between the confinement check and the open (see
+   * `openedWithin`), or after the open.
    */
   readonly open?: (path: Buffer) => Promise<FileHandle>;
 }
@@ -251,19 +252,35 @@ export class DirectoryHandler {
     }
   }
 
+  /**
+   * Lists the directory at `dir` (a real path found under the root). As for
+   * a file, the directory is opened and the descriptor checked (see
+   * `openedWithin`), then read through it where the system names it (see
+   * `descriptorPath`): a directory on the way swapped for a link out of the
+   * root after the check cannot make us list another directory's names,
+   * sizes and dates.
+   */
   private async listing(ex: Exchange, dir: Buffer, urlPath: string): Promise<void> {
-    // Names as octets: read as UTF-8 strings, a name that is not UTF-8 would come back altered, and neither stat nor a link could find it.
-    const names = await fs.readdir(dir, { encoding: 'buffer' });
-    const entries: DirEntry[] = [];
-    for (const name of names) {
-      // Follow links for the type and size shown (a link out of the root lists, but is not served).
-      const stat = await fs.stat(joinOctets(dir, name)).catch(() => undefined);
-      if (stat === undefined) continue;
-      entries.push({ name, directory: stat.isDirectory(), size: stat.isFile() ? stat.size : undefined, mtime: stat.mtime });
+    let handle: FileHandle;
+    try {
+      handle = await this.open(dir);
+    } catch (e) {
+      return this.error(ex, statusOf(e));
+    }
+    let entries: DirEntry[];
+    try {
+      if (!(await openedWithin(handle, dir, await this.rootOctets()))) return this.error(ex, 404);
+      const where = (await descriptorPath(handle)) ?? dir;
+      entries = await listEntries(where);
+    } catch (e) {
+      return this.error(ex, statusOf(e));
+    } finally {
+      await handle.close().catch(() => undefined);
     }
     const html = renderDirectoryIndex(urlPath, entries);
     return this.send(ex, 200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html), 'cache-control': 'no-cache' }, html);
   }
+
 
   private error(ex: Exchange, status: number, extra: Record<string, string> = {}): Promise<void> {
     const text = `${status} ${REASONS[status] ?? ''}\n`;
@@ -311,6 +328,20 @@ async function* readFileRange(file: { handle: FileHandle; owned: boolean }, star
   } finally {
     await handle.close();
   }
+}
+
+/** The entries of the directory at `dir`, each followed if it is a link, for the type and size shown (a link out of the root lists, but is not served). */
+async function listEntries(dir: Buffer | string): Promise<DirEntry[]> {
+  const octets = typeof dir === 'string' ? Buffer.from(dir, 'latin1') : dir;
+  // Names as octets: read as UTF-8 strings, a name that is not UTF-8 would come back altered, and neither stat nor a link could find it.
+  const names = await fs.readdir(octets, { encoding: 'buffer' });
+  const entries: DirEntry[] = [];
+  for (const name of names) {
+    const stat = await fs.stat(joinOctets(octets, name)).catch(() => undefined);
+    if (stat === undefined) continue;
+    entries.push({ name, directory: stat.isDirectory(), size: stat.isFile() ? stat.size : undefined, mtime: stat.mtime });
+  }
+  return entries;
 }
 
 /** `dir`/`name` as octets (path.join on one character per octet: its `/`, `\\` and `.` are ASCII, never part of a UTF-8 sequence). */

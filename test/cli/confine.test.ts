@@ -3,7 +3,7 @@ import type { FileHandle } from 'node:fs/promises';
 import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { openedWithin } from '../../src/cli/confine';
+import { descriptorPath, openedWithin } from '../../src/cli/confine';
 
 /**
  * The swap of a directory for a link out of the root between the check and
@@ -89,5 +89,27 @@ describe('openedWithin', () => {
     const handle = await open(checked);
     fs.symlinkSync('pipe:[4026]', path.join(fake, String(handle.fd)));
     expect(await openedWithin(handle, checked, realRoot, fake)).toBe(false);
+  });
+});
+
+describe('descriptorPath', () => {
+  it('names the open directory itself where /proc has it (a rename after the open does not change what it reads); undefined elsewhere', async () => {
+    const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'rx-http2-fdpath-')));
+    const dir = path.join(base, 'dir');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'a.txt'), 'a');
+    const handle = await fsp.open(dir, 'r');
+    try {
+      expect(await descriptorPath(handle, path.join(base, 'no-such-proc'))).toBeUndefined();
+      if (!fs.existsSync('/proc/self/fd')) return;
+      const where = await descriptorPath(handle);
+      expect(where).toBe(`/proc/self/fd/${handle.fd}`);
+      fs.renameSync(dir, `${dir}-moved`);
+      fs.mkdirSync(dir);
+      expect(fs.readdirSync(where!)).toEqual(['a.txt']);
+    } finally {
+      await handle.close();
+      fs.rmSync(base, { recursive: true, force: true });
+    }
   });
 });

@@ -94,6 +94,48 @@ describe('DirectoryHandler', () => {
     expect((await get('/hello.txt', { range: 'bytes=0-1', 'if-range': '"other"' })).status).toBe(200);
   });
 
+  it('a directory listing: swapped for a link out of the root before open(), 404; after open(), the checked directory is what is listed', async () => {
+    const dir = path.join(fixture.root, 'listed');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'inside.txt'), 'inside');
+    const swap = () => {
+      fs.renameSync(dir, `${dir}-moved`);
+      fs.symlinkSync(fixture.outside, dir);
+    };
+    const unswap = () => {
+      fs.rmSync(dir);
+      fs.renameSync(`${dir}-moved`, dir);
+    };
+    try {
+      const before = await start({
+        open: async (real) => {
+          if (real.toString().endsWith('/listed')) swap();
+          return fs.promises.open(real, 'r');
+        },
+      });
+      const refused = await before('/listed/');
+      expect([refused.status, refused.body.toString()]).toEqual([404, '404 Not Found\n']);
+      unswap();
+      if (process.platform === 'linux') {
+        const after = await start({
+          open: async (real) => {
+            const handle = await fs.promises.open(real, 'r');
+            if (real.toString().endsWith('/listed')) swap();
+            return handle;
+          },
+        });
+        const listed = await after('/listed/');
+        expect(listed.status).toBe(200);
+        expect(listed.body.toString()).toContain('inside.txt');
+        expect(listed.body.toString()).not.toContain('secret.txt');
+        unswap();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(`${dir}-moved`, { recursive: true, force: true });
+    }
+  });
+
   it('a directory swapped for a link out of the root between the confinement check and open(): 404, not the outside file', async () => {
     const dir = path.join(fixture.root, 'swapped');
     fs.mkdirSync(dir);
