@@ -56,6 +56,8 @@ describeTargets('RFC 9113 §8.2 fields', (server) => {
 
   it('… "te: trailers" is accepted', () => accepted([['te', 'trailers']]));
 
+  it('… and so is "te: TRAILERS": the same value, ABNF literals being case-insensitive (RFC 5234 §2.3; node:http2 accepts it too)', () => accepted([['te', 'TRAILERS']]));
+
   it('"… the Cookie header field [may be split] into separate header fields": several cookie fields are accepted (§8.2.3)', () => accepted([['cookie', 'a=1'], ['cookie', 'b=2'], ['cookie', 'c=3']]));
 
   it('lowercase names with every allowed token character and values with inner spaces and obs-text are accepted', () =>

@@ -73,6 +73,13 @@ describeTargets('RFC 9113 §8.3 pseudo-header fields', (server) => {
     });
 
     it('":protocol" on a request that is not CONNECT is malformed (RFC 8441 §4)', () => rejected((a) => [...get(a), [':protocol', 'websocket']]));
+
+    // "… exactly one valid value": a value that is not one is no better than none (node:http2 resets these too).
+    it('"… exactly one valid value for … :method": an empty :method', () => rejected((a) => [[':method', ''], ...get(a).slice(1)]));
+    it('"… exactly one valid value for … :method": a :method that is not a token (RFC 9110 §9.1), "G T"', () => rejected((a) => [[':method', 'G T'], ...get(a).slice(1)]));
+    it('"… exactly one valid value for … :scheme": "ht tp" is no URI scheme (RFC 3986 §3.1)', () => rejected((a) => [[':method', 'GET'], [':scheme', 'ht tp'], [':authority', a], [':path', '/']]));
+    it('"… exactly one valid value for … :path": a space in it, "/a b" (RFC 3986 §3.3)', () => rejected((a) => [[':method', 'GET'], [':scheme', 'http'], [':authority', a], [':path', '/a b']]));
+    it('an empty :authority: an http(s) host is never empty (RFC 9110 §4.2.1)', () => rejected(() => [[':method', 'GET'], [':scheme', 'http'], [':authority', ''], [':path', '/']]));
   });
 
   describe('while the server is busy responding', () => {

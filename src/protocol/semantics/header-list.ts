@@ -1,4 +1,5 @@
 import { isValidFieldName, isValidFieldValue } from './field-validity';
+import { isValidAuthority, isValidMethod, isValidPath, isValidScheme } from './pseudo-values';
 
 /** What a received field block is, which decides the pseudo-headers it may carry (RFC 9113 §8.3). */
 export const BlockKind = {
@@ -81,7 +82,8 @@ export function checkHeaderList(
     if (!isValidFieldName(name)) return name.length === 0 ? 'empty field name' : `invalid field name ${JSON.stringify(name)}`;
     if (!isValidFieldValue(value)) return `invalid value for field ${name}`;
     if (CONNECTION_SPECIFIC.has(name)) return `connection-specific field ${name}`;
-    if (name === 'te' && value !== 'trailers') return 'te other than "trailers"';
+    // §8.2.2, and case-insensitive as every ABNF literal is (RFC 5234 §2.3): `Trailers` is that same value.
+    if (name === 'te' && value.toLowerCase() !== 'trailers') return 'te other than "trailers"';
     if (name === 'content-length') {
       // RFC 9110 §8.6: repeated values must all be the same decimal number.
       const n = parseContentLength(value);
@@ -120,6 +122,9 @@ function takeResponsePseudo(name: string, value: string, info: HeaderListInfo): 
 
 function checkRequestPseudo(info: HeaderListInfo): string | undefined {
   if (info.method === undefined) return 'missing :method';
+  // §8.3.1: exactly one *valid* value for each (see pseudo-values.ts); an empty one is missing.
+  if (!isValidMethod(info.method)) return 'invalid :method';
+  if (info.authority !== undefined && !isValidAuthority(info.authority)) return 'invalid :authority';
   if (info.method === 'CONNECT') {
     info.isConnect = true;
     if (info.protocol === undefined) {
@@ -133,7 +138,9 @@ function checkRequestPseudo(info: HeaderListInfo): string | undefined {
     return ':protocol on a method other than CONNECT';
   }
   if (info.scheme === undefined || info.scheme === '') return 'missing :scheme';
+  if (!isValidScheme(info.scheme)) return 'invalid :scheme';
   if (info.path === undefined || info.path === '') return 'missing or empty :path';
+  if (!isValidPath(info.path)) return 'invalid :path';
   // §8.3.1: for http/https, :path is an origin-form starting with "/" or "*" for OPTIONS.
   const c = info.path.charCodeAt(0);
   if ((info.scheme === 'http' || info.scheme === 'https') && c !== 0x2f && !(info.path === '*' && info.method === 'OPTIONS')) {

@@ -30,6 +30,17 @@ describe('RFC 9113 §8 checks on received field blocks', () => {
     ['§8.2.2 transfer-encoding', [...GET, ['transfer-encoding', 'chunked']]],
     ['§8.2.2 upgrade', [...GET, ['upgrade', 'h2c']]],
     ['§8.2.2 te other than trailers', [...GET, ['te', 'gzip']]],
+    ['§8.3.1 empty :method', [[':method', ''], [':scheme', 'https'], [':path', '/']]],
+    ['§8.3.1 :method not a token', [[':method', 'G T'], [':scheme', 'https'], [':path', '/']]],
+    ['§8.3.1 :method with a non-Latin-1 character', [[':method', 'G\u0100T'], [':scheme', 'https'], [':path', '/']]],
+    ['§8.3.1 :scheme not starting with a letter', [[':method', 'GET'], [':scheme', '1http'], [':path', '/']]],
+    ['§8.3.1 :scheme with a space', [[':method', 'GET'], [':scheme', 'ht tp'], [':path', '/']]],
+    ['§8.3.1 :path with a space', [[':method', 'GET'], [':scheme', 'https'], [':path', '/a b']]],
+    ['§8.3.1 :path with a control', [[':method', 'GET'], [':scheme', 'https'], [':path', '/a\x01']]],
+    ['§8.3.1 :path with DEL', [[':method', 'GET'], [':scheme', 'https'], [':path', '/a\x7f']]],
+    ['§8.3.1 empty :authority', [[':method', 'GET'], [':scheme', 'https'], [':authority', ''], [':path', '/']]],
+    ['§8.3.1 :authority with a slash', [[':method', 'GET'], [':scheme', 'https'], [':authority', 'a/b'], [':path', '/']]],
+    ['§8.5 CONNECT with an empty :authority', [[':method', 'CONNECT'], [':authority', '']]],
     ['RFC 9110 §8.6 non-numeric content-length', [...GET, ['content-length', '1x']]],
     ['RFC 9110 §8.6 differing content-lengths', [...GET, ['content-length', '1'], ['content-length', '2']]],
     ['§8.5 CONNECT with :path', [[':method', 'CONNECT'], [':authority', 'a:443'], [':path', '/']]],
@@ -47,6 +58,12 @@ describe('RFC 9113 §8 checks on received field blocks', () => {
 
   test('te: trailers, CONNECT, extended CONNECT when enabled, OPTIONS * and repeated equal content-length are valid', () => {
     expect(check([...GET, ['te', 'trailers']])).toBeUndefined();
+    // ABNF literals are case-insensitive (RFC 5234 §2.3): the same value.
+    expect(check([...GET, ['te', 'Trailers']])).toBeUndefined();
+    expect(check([...GET, ['te', 'TRAILERS']])).toBeUndefined();
+    // Valid values of every request pseudo-header, at the edges of their grammars.
+    expect(check([[':method', 'M-SEARCH'], [':scheme', 'coap+tcp'], [':authority', 'user@[::1]:8443'], [':path', "/a-._~!$&'()*+,;=:@%20/é?q=1&r=[x]"]])).toBeUndefined();
+    expect(check([[':method', 'GET'], [':scheme', 'x'], [':authority', 'a'], [':path', '/\u00ff']])).toBeUndefined();
     expect(check([[':method', 'CONNECT'], [':authority', 'a:443']])).toBeUndefined();
     const ext: F = [[':method', 'CONNECT'], [':protocol', 'websocket'], [':scheme', 'https'], [':authority', 'a'], [':path', '/chat']];
     expect(check(ext, BlockKind.Request, true)).toBeUndefined();
