@@ -20,6 +20,11 @@ import { stateOf, type StreamStateName } from './stream-state';
 function respondOn(session: RxSession, core: CoreStream, sink: StreamSink, headers: OutgoingHeaders, body: Body | undefined, options: SendOptions | undefined): Promise<void> {
   const fields = toFields(headers);
   if (unanswerable(core)) return Promise.resolve();
+  if (withoutContent(core, fields)) {
+    // The body is let go unread, as node:http2 does: a handler may answer HEAD as it answers GET.
+    session.pipeline.command((c) => c.respond(core, fields, { endStream: true }));
+    return Promise.resolve();
+  }
   if (options?.trailers === undefined) {
     if (body === undefined) {
       session.pipeline.command((c) => c.respond(core, fields, { endStream: true }));
@@ -57,6 +62,24 @@ function respondOn(session: RxSession, core: CoreStream, sink: StreamSink, heade
  */
 function unanswerable(core: CoreStream): boolean {
   return core.closed && !core.headersSent;
+}
+
+/**
+ * Whether the response in `fields` on `core` carries no content: the answer
+ * to a HEAD request (RFC 9110 §9.3.2: "the server MUST NOT send content"),
+ * or a 204, 205 or 304 (§15.3.5, §15.3.6, §15.4.5). Its header section ends
+ * the stream, whatever body was given; a client would otherwise see the
+ * response as malformed (RFC 9113 §8.1.1).
+ */
+function withoutContent(core: CoreStream, fields: ReadonlyArray<readonly [string, string]>): boolean {
+  if (core.headRequest) return true;
+  for (let i = 0; i < fields.length; i++) {
+    if (fields[i][0] === ':status') {
+      const status = fields[i][1];
+      return status === '204' || status === '205' || status === '304';
+    }
+  }
+  return false;
 }
 
 /**
@@ -406,8 +429,11 @@ export class IncomingStream {
    * it (or the connection went away) before or while the response is sent,
    * the rest is not sent, the body is let go (an async iterable is never
    * pulled or is `return()`ed, an Observable unsubscribed) and {@link closed}
-   * tells how the stream ended. Rejects when the body source fails. Throws
-   * at once for invalid headers, and when a final response was already sent.
+   * tells how the stream ended. The answer to a HEAD request, and a 204,
+   * 205 or 304, carry no content (RFC 9110 §9.3.2, §15): their headers end
+   * the stream and the body is not sent (nor pulled), as with node:http2.
+   * Rejects when the body source fails. Throws at once for invalid headers,
+   * and when a final response was already sent.
    */
   respond(headers: OutgoingHeaders, body?: Body, options?: SendOptions): Promise<void> {
     return respondOn(this.session, this.core, this.sink, headers, body, options);

@@ -483,6 +483,38 @@ describe('setLocalWindowSize', () => {
   });
 });
 
+describe('responses without content (RFC 9110 §9.3.2, §15)', () => {
+  it('a HEAD request answered as a GET would be: the headers end the stream, the body is neither sent nor pulled', async () => {
+    const { client, server, close } = pair();
+    let pulled = false;
+    const body = { [Symbol.asyncIterator]: () => ((pulled = true), [Buffer.from('x')][Symbol.iterator]()) } as unknown as AsyncIterable<Uint8Array>;
+    const answers: Array<Promise<void>> = [];
+    server.streams$.subscribe((stream) => {
+      const which = stream.path;
+      if (which === '/text') answers.push(stream.respond({ ':status': 200, 'content-length': 4 }, 'body', { trailers: { 'x-t': '1' } }));
+      else answers.push(stream.respond({ ':status': 200 }, body));
+    });
+    for (const path of ['/text', '/iterable']) {
+      const events = await lastValueFrom(client.request({ ':method': 'HEAD', ':path': path }).pipe(rxToArray()));
+      expect(events.map((e) => e.type)).toEqual(['response']);
+    }
+    await Promise.all(answers);
+    expect(pulled).toBe(false);
+    close();
+  });
+
+  it('204, 205 and 304 end with their headers whatever body is given; a 200 to GET still carries its body', async () => {
+    const { client, server, close } = pair();
+    server.streams$.subscribe((stream) => void stream.respond({ ':status': Number(stream.path!.slice(1)) }, 'content'));
+    for (const status of [204, 205, 304]) {
+      const events = await lastValueFrom(client.request({ ':path': `/${status}` }).pipe(rxToArray()));
+      expect(events.map((e) => [e.type, e.type === 'response' ? e.status : undefined])).toEqual([['response', status]]);
+    }
+    expect(text(await lastValueFrom(client.request({ ':path': '/200' }).pipe(rxToArray())))).toBe('content');
+    close();
+  });
+});
+
 describe('a request the client resets before the handler answers', () => {
   it('respond() and informational() send nothing and do not throw; respond() resolves; the session goes on serving', async () => {
     const { client, server, close } = pair({ tapFrames: true });

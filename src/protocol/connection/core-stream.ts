@@ -38,6 +38,11 @@ export interface CoreStream {
   readonly sentHeaders: ReadonlyArray<readonly [string, string]> | undefined;
   /** The fields of our trailers, as given. */
   readonly sentTrailers: ReadonlyArray<readonly [string, string]> | undefined;
+  /**
+   * The request is a HEAD request — ours (client), the peer's (server) or a
+   * promised one — so its response carries no content (RFC 9110 §9.3.2).
+   */
+  readonly headRequest: boolean;
   /** The peer's first (request/final response) HEADERS carried END_STREAM (Node's `endAfterHeaders`). */
   readonly endAfterHeaders: boolean;
   /** `end()`, `trailers()` or an END_STREAM option was given: no more writes. */
@@ -112,7 +117,6 @@ export class StreamRecord implements CoreStream {
   /** content-length the body must match, -1 when unknown (§8.1.1). */
   expectedLength = -1;
   receivedLength = 0;
-  /** Client: we sent (or were promised) a HEAD request, so the response has no content. */
   headRequest = false;
   /** Receive buffer already refunded to the connection window (the stream closed): `consumed()` is a no-op. */
   recvRefunded = false;

@@ -180,6 +180,7 @@ function openRemoteStream(
   s.handled = true;
   s.endAfterHeaders = endStream;
   s.expectedLength = info.contentLength;
+  s.headRequest = info.method === 'HEAD';
   c.setState(s, t.next);
   c.events.streamHeaders(s, fields, 'request', endStream, takeNeverIndexed(c));
 }
