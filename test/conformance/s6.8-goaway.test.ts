@@ -20,10 +20,10 @@ describeTargets('RFC 9113 §6.8 GOAWAY', (server, target) => {
     await peer.expectGoaway(ErrorCode.FRAME_SIZE_ERROR, 0);
   });
 
-  it('a GOAWAY from the client with nothing in flight: the server closes the connection (generic 3.8)', async () => {
+  it('a GOAWAY from the client with nothing in flight: the server closes the connection (generic 3.8), "SHOULD always send a GOAWAY frame before closing a connection" first', async () => {
     const peer = await connect();
     peer.send(peer.goaway(0, ErrorCode.NO_ERROR));
-    await peer.expectEnd();
+    await peer.expectGoaway(ErrorCode.NO_ERROR, 0);
     expect(peer.frames.some((f) => f.unknown !== true && f.type === FrameType.RST_STREAM)).toBe(false);
   });
 
@@ -33,7 +33,8 @@ describeTargets('RFC 9113 §6.8 GOAWAY', (server, target) => {
       await startBusy(peer, [1, 3]);
       peer.send(peer.goaway(0, ErrorCode.NO_ERROR));
       await finishBusy(peer, [1, 3]);
-      await peer.expectEnd();
+      // Before closing, its own GOAWAY: both streams were processed.
+      await peer.expectGoaway(ErrorCode.NO_ERROR, 3);
     });
 
     it('a GOAWAY on stream 1 while responses are in flight: connection PROTOCOL_ERROR', async () => {

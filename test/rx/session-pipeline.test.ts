@@ -149,8 +149,9 @@ describe('SessionPipeline on virtual time', () => {
       ts.schedule(() => client.command((c) => c.request([[':method', 'GET'], [':scheme', 'http'], [':authority', 'x'], [':path', '/']], { endStream: true })), 10);
       ts.flush();
       // The server's last frame leaves at 61 and its completion crosses the 1 ms link behind it;
-      // the client, told by GOAWAY, ends as soon as its only stream is done.
-      expect(log).toEqual(['goaway:remote:1@12', 'body-end@62', 'client-done@62', 'server-done@62']);
+      // the client, told by GOAWAY, ends as soon as its only stream is done — with a GOAWAY of its
+      // own first (RFC 9113 §6.8: SHOULD before closing), which crosses the link before its end.
+      expect(log).toEqual(['goaway:remote:1@12', 'body-end@62', 'goaway:local:0@62', 'server-done@62', 'client-done@63']);
     });
   });
 

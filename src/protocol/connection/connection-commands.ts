@@ -99,6 +99,20 @@ export function goaway(c: ConnectionContext, code: number, lastStreamId: number 
   c.events.goaway(last, code, debug, 'local');
 }
 
+/**
+ * After the peer's GOAWAY, once its last stream is done and we are about to
+ * close: our own GOAWAY(NO_ERROR) first. §6.8: "Endpoints SHOULD always send
+ * a GOAWAY frame before closing a connection so that the remote peer can know
+ * whether a stream has been partially processed or not" — its last stream id
+ * tells the peer which of its streams we took. Called as the output is taken,
+ * so that it is the last frame of it (node:http2 sends it too).
+ */
+export function answerGoawayBeforeClosing(c: ConnectionContext): void {
+  if (c.dead || c.goawaySentInfo !== undefined || c.goawayReceivedInfo === undefined) return;
+  if (c.streams.size !== 0 || c.waitingHead !== c.waiting.length) return;
+  goaway(c, ErrorCode.NO_ERROR, undefined, new Uint8Array(0));
+}
+
 /** `Connection.setLocalWindowSize()`. */
 export function setLocalWindowSize(c: ConnectionContext, size: number): void {
   checkOpen(c);

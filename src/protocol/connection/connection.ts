@@ -182,8 +182,8 @@ export class Connection {
 
   /**
    * True once nothing more can happen: the connection failed, or a GOAWAY was
-   * sent or received and every stream is closed. Take the output, then close
-   * the transport.
+   * sent or received and every stream is closed. Take the output (after the
+   * peer's GOAWAY it ends with ours, §6.8), then close the transport.
    */
   get closed(): boolean {
     const c = this.ctx;
@@ -335,6 +335,7 @@ export class Connection {
     if (!c.dead) {
       try {
         scheduleData(c, dataBytes);
+        connectionCommands.answerGoawayBeforeClosing(c);
       } catch (e) {
         if (e !== ABORT) internalError(c, e);
       }
