@@ -24,6 +24,23 @@ describeTargets('RFC 9113 §4.2 frame size', (server, target) => {
     expect((await peer.expectResponseComplete(3)).status).toBe('200');
   });
 
+  it('… and the DATA dropped with that stream error still counts against the connection window ("A receiver that receives a flow-controlled frame MUST always account for its contribution against the connection flow-control window", §6.9): it is credited back, so the two ends stay in step', async () => {
+    const peer = await connect();
+    const before = peer.connectionWindowGranted;
+    // More oversize octets than the whole connection window: uncounted, the peer's window would end below zero.
+    const frames = Math.ceil(before / 16385) + 1;
+    for (let i = 0; i < frames; i++) {
+      const id = 1 + 2 * i;
+      peer.send(peer.headers(id, peer.request('/echo', 'POST')), peer.data(id, 16385));
+      await peer.expectRst(id, ErrorCode.FRAME_SIZE_ERROR);
+    }
+    // The server credits in batches (at half its window): what it has credited keeps our window open.
+    await peer.expectHealthy();
+    const sent = frames * 16385;
+    expect(peer.connectionWindowGranted - sent).toBeGreaterThan(before / 2 - 16385);
+    expect(peer.connectionWindowGranted).toBeLessThanOrEqual(before + sent);
+  });
+
   it('"A frame size error in a frame that could alter the state of the entire connection MUST be treated as a connection error; this includes any frame carrying a field block": HEADERS of 16385 octets (h2spec 4.2/3)', async () => {
     const peer = await connect();
     peer.send(peer.rawHeaders(1, new Uint8Array(16385).fill(0x82), { endStream: true }));

@@ -141,8 +141,8 @@ export class Connection {
         onFrame(c, frame);
         if (c.dead) throw ABORT;
       },
-      error: (error) => {
-        onDecodeError(c, error);
+      error: (error, flowControlled) => {
+        onDecodeError(c, error, flowControlled);
         if (c.dead) throw ABORT;
       },
     };

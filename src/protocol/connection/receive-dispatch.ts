@@ -11,6 +11,7 @@ import { H2Error } from '../h2-error';
 import { StreamState } from '../streams/stream-state';
 import type { ConnectionContext } from './connection-context';
 import { fail } from './connection-errors';
+import { refundConnection } from './frame-output';
 import { frameGate, FramePhase } from './frame-gate';
 import { onGoaway, onPing, onRstStream, onWindowUpdate } from './receive-control';
 import { onData } from './receive-data';
@@ -19,8 +20,16 @@ import { onSettings } from './settings-exchange';
 import { peerStreamError } from './stream-errors';
 
 /** An error the frame decoder reports (the frame, if any, dropped). */
-export function onDecodeError(c: ConnectionContext, error: H2Error): void {
+export function onDecodeError(c: ConnectionContext, error: H2Error, flowControlled = 0): void {
   if (error.scope === 'connection') return fail(c, error);
+  if (flowControlled > 0) {
+    // §6.9: a flow-controlled frame counts against the connection window even when dropped with a
+    // stream error (the peer counted it), and nobody will read it: charged, then refunded at once.
+    const overflow = c.connRecv.receive(flowControlled);
+    if (overflow !== undefined) return fail(c, overflow);
+    refundConnection(c, flowControlled);
+    if (c.dead) return;
+  }
   // A frame that was dropped with a stream error still breaks the connection-phase rules.
   if (!c.remoteSettingsSeen) return fail(c, H2Error.connection(ErrorCode.PROTOCOL_ERROR, `${error.message}; and the first frame must be SETTINGS (RFC 9113 §3.4)`));
   if (c.assembly.active) {

@@ -29,8 +29,10 @@ export interface FrameSink {
    * A violation of RFC 9113 found in the bytes. `scope: 'connection'` means the
    * decoder is now dead (answer with GOAWAY); `'stream'` means the offending
    * frame was dropped and decoding goes on (answer with RST_STREAM).
+   * `flowControlled`: the length of a dropped DATA frame, which still counts
+   * against the connection's flow-control window (RFC 9113 §6.9).
    */
-  error(error: H2Error): void;
+  error(error: H2Error, flowControlled?: number): void;
 }
 
 /** Options of {@link FrameDecoder}. */
@@ -244,7 +246,7 @@ export class FrameDecoder {
         return;
       }
       this.skip(length);
-      sink.error(H2Error.stream(streamId, ErrorCode.FRAME_SIZE_ERROR, oversizeMessage(type, streamId, length, this.limit), 'maxFrameSize'));
+      sink.error(H2Error.stream(streamId, ErrorCode.FRAME_SIZE_ERROR, oversizeMessage(type, streamId, length, this.limit), 'maxFrameSize'), type === FrameType.DATA ? length : undefined);
       return;
     }
     const check = checkHeader(type, length, this.flags, streamId);

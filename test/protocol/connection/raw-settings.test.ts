@@ -121,8 +121,9 @@ describe('§6.5.3 our settings take effect when acknowledged', () => {
     expect(peer.rec.data).toHaveLength(2);
     peer.out();
     peer.send(peer.settings([], true), peer.data(1, 20000));
-    // DATA over the frame size is a stream FRAME_SIZE_ERROR (§4.2); the reset stream's unread 40000 octets are refunded.
-    expect(peer.outSummary()).toEqual(['RST_STREAM:1:6', 'WINDOW_UPDATE:0:40000']);
+    // DATA over the frame size is a stream FRAME_SIZE_ERROR (§4.2); the reset stream's unread 40000 octets are refunded,
+    // and so are the 20000 of the dropped frame, which still counted against the connection window (§6.9).
+    expect(peer.outSummary()).toEqual(['RST_STREAM:1:6', 'WINDOW_UPDATE:0:60000']);
   });
 
   it('HEADER_TABLE_SIZE: after a decrease is acknowledged, a block without the size update is a COMPRESSION_ERROR', () => {

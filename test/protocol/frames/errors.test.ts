@@ -33,6 +33,8 @@ describe('§4.2 frame size', () => {
     decoder.write(fromHex(hdr(20000, FrameType.DATA, 0, 1)), sink);
     expect(sink.errors).toHaveLength(1);
     expect(sink.errors[0]).toMatchObject({ code: FRAME_SIZE_ERROR, scope: 'stream', streamId: 1, limit: 'maxFrameSize' });
+    // Dropped, it still counts against the connection window (RFC 9113 §6.9): its length goes with the error.
+    expect(sink.flowControlled).toEqual([20000]);
     for (let sent = 0; sent < 20000; sent += 1000) {
       decoder.write(new Uint8Array(1000), sink);
       expect(decoder.bufferedBytes).toBe(0);
@@ -42,8 +44,11 @@ describe('§4.2 frame size', () => {
     expect(sink.frames.map((f) => f.type)).toEqual([FrameType.PING]);
   });
 
-  test('an oversize frame of unknown type on a stream is a stream error and is skipped', () => {
+  test('an oversize frame of unknown type on a stream is a stream error and is skipped (not flow-controlled)', () => {
     expectError(hdr(16385, 0xbb, 0, 3) + zeros(16385), FRAME_SIZE_ERROR, 'stream', 3);
+    const sink = new CollectingSink();
+    new FrameDecoder().write(fromHex(hdr(16385, 0xbb, 0, 3) + zeros(16385)), sink);
+    expect(sink.flowControlled).toEqual([undefined]);
   });
 
   test.each([

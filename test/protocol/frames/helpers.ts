@@ -35,12 +35,15 @@ export class CollectingSink implements FrameSink {
   readonly frames: Frame[] = [];
   readonly errors: H2Error[] = [];
   readonly events: Array<{ frame: Frame } | { error: H2Error }> = [];
+  /** The `flowControlled` octets reported with each error (undefined when none). */
+  readonly flowControlled: Array<number | undefined> = [];
   frame(frame: Frame): void {
     this.frames.push(frame);
     this.events.push({ frame });
   }
-  error(error: H2Error): void {
+  error(error: H2Error, flowControlled?: number): void {
     this.errors.push(error);
+    this.flowControlled.push(flowControlled);
     this.events.push({ error });
   }
 }
