@@ -84,6 +84,8 @@ export function checkHeaderList(
     if (CONNECTION_SPECIFIC.has(name)) return `connection-specific field ${name}`;
     // §8.2.2, and case-insensitive as every ABNF literal is (RFC 5234 §2.3): `Trailers` is that same value.
     if (name === 'te' && value.toLowerCase() !== 'trailers') return 'te other than "trailers"';
+    // Host stands for :authority (§8.3.1), with the same grammar (RFC 9110 §7.2).
+    if (name === 'host' && kind === BlockKind.Request && !isValidAuthority(value)) return 'invalid host';
     if (name === 'content-length') {
       // RFC 9110 §8.6: repeated values must all be the same decimal number.
       const n = parseContentLength(value);

@@ -41,6 +41,8 @@ describe('RFC 9113 §8 checks on received field blocks', () => {
     ['§8.3.1 empty :authority', [[':method', 'GET'], [':scheme', 'https'], [':authority', ''], [':path', '/']]],
     ['§8.3.1 :authority with a slash', [[':method', 'GET'], [':scheme', 'https'], [':authority', 'a/b'], [':path', '/']]],
     ['§8.5 CONNECT with an empty :authority', [[':method', 'CONNECT'], [':authority', '']]],
+    ['§8.3.1 a host with a space (RFC 9110 §7.2)', [[':method', 'GET'], [':scheme', 'https'], [':path', '/'], ['host', 'local host']]],
+    ['§8.3.1 an empty host', [[':method', 'GET'], [':scheme', 'https'], [':path', '/'], ['host', '']]],
     ['RFC 9110 §8.6 non-numeric content-length', [...GET, ['content-length', '1x']]],
     ['RFC 9110 §8.6 differing content-lengths', [...GET, ['content-length', '1'], ['content-length', '2']]],
     ['§8.5 CONNECT with :path', [[':method', 'CONNECT'], [':authority', 'a:443'], [':path', '/']]],
