@@ -128,9 +128,10 @@ export async function sendBody(body: Body | undefined, sink: BodySink, trailers?
     }
     // Trailers computed from the body (a checksum) or taken from elsewhere (a proxied upstream's): now, after it.
     fields = typeof trailers === 'function' ? (sink.closed ? undefined : await trailers()) : trailers;
+    // Trailers that may not be sent (a field the core refuses) fail the body like a failing source.
+    if (!sink.closed) sink.end(fields);
   } catch (error) {
     if (!sink.closed) sink.abort(error);
     throw error;
   }
-  if (!sink.closed) sink.end(fields);
 }

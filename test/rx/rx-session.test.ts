@@ -483,6 +483,36 @@ describe('setLocalWindowSize', () => {
   });
 });
 
+describe('header fields that may not be sent (RFC 9113 §8.2)', () => {
+  it('respond() throws at once; request() errors; a trailers function that returns one fails the body and resets the stream', async () => {
+    const { client, server, close } = pair();
+    const outcomes: unknown[] = [];
+    server.streams$.subscribe((stream) => {
+      if (stream.path === '/trailers') {
+        stream.respond({ ':status': 200 }, 'body', { trailers: () => ({ 'x-sum': 'a\r\nx-injected: 1' }) }).catch((e) => outcomes.push(e));
+        return;
+      }
+      try {
+        void stream.respond({ ':status': 200, 'x-a': 'b\r\nx-injected: 1' });
+      } catch (e) {
+        outcomes.push(e);
+        void stream.respond({ ':status': 400 });
+      }
+    });
+    const refused = await lastValueFrom(client.request({ ':path': '/', connection: 'close' })).catch((e) => e);
+    expect(refused).toMatchObject({ kind: 'user', message: expect.stringMatching(/connection-specific field connection/) });
+    const answered = await lastValueFrom(client.request({ ':path': '/' }).pipe(rxToArray()));
+    expect(answered[0]).toMatchObject({ type: 'response', status: 400 });
+    const failed = await lastValueFrom(client.request({ ':path': '/trailers' }).pipe(rxToArray())).catch((e) => e);
+    expect(failed).toMatchObject({ code: ErrorCode.INTERNAL_ERROR, initiator: 'remote' });
+    expect(outcomes).toEqual([
+      expect.objectContaining({ kind: 'user', message: expect.stringMatching(/invalid character 0xd in the value of x-a/) }),
+      expect.objectContaining({ kind: 'user', message: expect.stringMatching(/invalid character 0xd in the value of x-sum/) }),
+    ]);
+    close();
+  });
+});
+
 describe('responses without content (RFC 9110 §9.3.2, §15)', () => {
   it('a HEAD request answered as a GET would be: the headers end the stream, the body is neither sent nor pulled', async () => {
     const { client, server, close } = pair();

@@ -9,6 +9,8 @@ import { ErrorCode } from '../error-code';
 import { FrameType } from '../frames/frame-type';
 import { splitPushPromiseBlock } from '../frames/header-block';
 import type { PrioritySpec } from '../frames/priority';
+import { BlockKind } from '../semantics/header-list';
+import { outgoingFieldsError } from '../semantics/outgoing-fields';
 import { isClosed, Outcome, StreamInput, StreamState, transition, transitionError, type Transition } from '../streams/stream-state';
 import { canReceiveData, type ConnectionContext } from './connection-context';
 import { checkOpen, userError } from './connection-errors';
@@ -33,6 +35,12 @@ function statusOf(fields: ReadonlyArray<readonly [string, string]>): number {
 function fieldValue(fields: ReadonlyArray<readonly [string, string]>, name: string): string | undefined {
   for (let i = 0; i < fields.length; i++) if (fields[i]![0] === name) return fields[i]![1];
   return undefined;
+}
+
+/** A user error unless `fields` may be sent as a block of `kind` (see `outgoingFieldsError`). */
+function checkFields(fields: ReadonlyArray<readonly [string, string]>, kind: BlockKind, streamId: number): void {
+  const why = outgoingFieldsError(fields, kind);
+  if (why !== undefined) throw userError(`invalid header fields: ${why} (RFC 9113 §8.2, §8.3)`, ErrorCode.PROTOCOL_ERROR, streamId);
 }
 
 /** `stream` as this connection's record, or a user error for a handle from elsewhere. */
@@ -77,6 +85,7 @@ export function request(c: ConnectionContext, fields: ReadonlyArray<readonly [st
   if (fieldValue(fields, ':protocol') !== undefined && c.remote.enableConnectProtocol !== 1) {
     throw userError('the peer did not enable extended CONNECT (SETTINGS_ENABLE_CONNECT_PROTOCOL, RFC 8441 §3)');
   }
+  checkFields(fields, BlockKind.Request, 0);
   const s = new StreamRecord(c, 0, true);
   s.context = opts?.context;
   s.pendingFields = fields;
@@ -100,6 +109,7 @@ export function respond(c: ConnectionContext, stream: CoreStream, fields: Readon
   if (!(status >= 200 && status <= 999)) {
     throw userError(`a final response needs a :status of 200-999, got ${fieldValue(fields, ':status')} (RFC 9113 §8.3.2)`, ErrorCode.PROTOCOL_ERROR, s.id);
   }
+  checkFields(fields, BlockKind.Response, s.id);
   const end = opts?.endStream === true;
   const t = sendCheck(c, s, end ? I.SEND_HEADERS_END_STREAM : I.SEND_HEADERS);
   emitHeaders(c, s.id, fields, end, undefined, opts?.sensitive);
@@ -120,6 +130,7 @@ export function informational(c: ConnectionContext, stream: CoreStream, fields: 
   if (!(status >= 100 && status < 200) || status === 101) {
     throw userError(`an informational response needs a 1xx :status other than 101 (RFC 9113 §8.1, §8.6)`, ErrorCode.PROTOCOL_ERROR, s.id);
   }
+  checkFields(fields, BlockKind.Response, s.id);
   const t = sendCheck(c, s, I.SEND_HEADERS);
   emitHeaders(c, s.id, fields, false, undefined, undefined);
   c.setState(s, t.next);
@@ -138,6 +149,8 @@ export function push(c: ConnectionContext, parent: CoreStream, fields: ReadonlyA
   if (c.activeLocal + c.reservedLocal >= c.peerMaxConcurrent) {
     throw userError(`the peer's MAX_CONCURRENT_STREAMS (${c.peerMaxConcurrent}) is reached`, ErrorCode.REFUSED_STREAM);
   }
+  // §8.4.1: a promised request is a complete request, held to a request's rules.
+  checkFields(fields, BlockKind.Request, p.id);
   const id = c.ids.allocateLocal();
   if (id === 0) throw userError('stream identifiers are exhausted (RFC 9113 §5.1.1)', ErrorCode.REFUSED_STREAM);
   const s = c.newStream(id, true);
@@ -185,6 +198,7 @@ export function trailers(
   checkOpen(c);
   const s = own(c, stream);
   checkWritable(c, s, 'trailers');
+  checkFields(fields, BlockKind.Trailers, s.id);
   s.trailerFields = fields;
   s.trailerSensitive = opts?.sensitive;
   s.ended = true;

@@ -5,3 +5,4 @@
  */
 export * from './field-validity';
 export * from './header-list';
+export * from './outgoing-fields';
