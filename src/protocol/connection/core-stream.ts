@@ -118,6 +118,8 @@ export class StreamRecord implements CoreStream {
   expectedLength = -1;
   receivedLength = 0;
   headRequest = false;
+  /** Client: we sent a CONNECT (classic or extended): a 2xx answer opens a tunnel, whatever length it announces. */
+  connectRequest = false;
   /** Receive buffer already refunded to the connection window (the stream closed): `consumed()` is a no-op. */
   recvRefunded = false;
 

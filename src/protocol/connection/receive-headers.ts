@@ -130,8 +130,10 @@ function onHeaderBlock(c: ConnectionContext, id: number, block: Uint8Array, endS
       kind = 'response';
       stream.finalReceived = true;
       stream.endAfterHeaders = endStream;
-      // HEAD, 204 and 304 responses may announce a length but carry no content (RFC 9110 §6.4.1).
-      stream.expectedLength = stream.headRequest || status === 204 || status === 304 ? 0 : info.contentLength;
+      // HEAD, 204 and 304 responses may announce a length but carry no content (RFC 9110 §6.4.1);
+      // a 2xx to CONNECT is a tunnel, and "a client MUST ignore any Content-Length" in it (§9.3.6).
+      stream.expectedLength =
+        stream.connectRequest && status < 300 ? -1 : stream.headRequest || status === 204 || status === 304 ? 0 : info.contentLength;
     }
   }
   if (endStream && stream.expectedLength > 0 && stream.receivedLength !== stream.expectedLength) {

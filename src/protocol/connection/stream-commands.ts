@@ -92,7 +92,9 @@ export function request(c: ConnectionContext, fields: ReadonlyArray<readonly [st
   s.pendingEndStream = opts?.endStream === true;
   s.pendingPriority = opts?.priority;
   s.pendingSensitive = opts?.sensitive;
-  s.headRequest = fieldValue(fields, ':method') === 'HEAD';
+  const method = fieldValue(fields, ':method');
+  s.headRequest = method === 'HEAD';
+  s.connectRequest = method === 'CONNECT';
   if (s.pendingEndStream) s.ended = s.endSent = true;
   if (c.waitingHead === c.waiting.length && c.activeLocal < c.peerMaxConcurrent) startRequest(c, s);
   else c.waiting.push(s);

@@ -235,4 +235,22 @@ describe('§8.1 responses (client)', () => {
     peer.send(peer.headers(1, [[':status', '200'], ['content-length', '3']]), peer.data(1, 3, { endStream: true }));
     expect(peer.outSummary()).toEqual(['RST_STREAM:1:1']);
   });
+
+  it('a 2xx to CONNECT is a tunnel: "A client MUST ignore any Content-Length … received in a successful response to CONNECT" (RFC 9110 §9.3.6)', () => {
+    for (const length of ['5', '0']) {
+      const peer = client();
+      const s = peer.conn.request([[':method', 'CONNECT'], [':authority', 'upstream:443']]);
+      peer.out();
+      peer.send(peer.headers(1, [[':status', '200'], ['content-length', length]]), peer.data(1, 10), peer.data(1, 10, { endStream: true }));
+      expect(peer.outSummary()).toEqual([]);
+      expect(peer.rec.data.reduce((n, d) => n + d.data.length, 0)).toBe(20);
+      expect(s.closed).toBe(false);
+    }
+    // Not a success: the length counts again.
+    const peer = client();
+    peer.conn.request([[':method', 'CONNECT'], [':authority', 'upstream:443']]);
+    peer.out();
+    peer.send(peer.headers(1, [[':status', '407'], ['content-length', '3']]), peer.data(1, 5, { endStream: true }));
+    expect(peer.outSummary()).toEqual(['RST_STREAM:1:1']);
+  });
 });
