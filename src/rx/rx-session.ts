@@ -420,18 +420,25 @@ function withRequestDefaults(fields: Array<[string, string]>, origin: { scheme: 
   let scheme = false;
   let authority = false;
   let path = false;
+  let host: string | undefined;
   for (const [name, value] of fields) {
     if (name === ':method') method = value;
     else if (name === ':scheme') scheme = true;
     else if (name === ':authority') authority = true;
     else if (name === ':path') path = true;
+    else if (name === 'host') host = value;
   }
   const defaults: Array<[string, string]> = [];
   if (method === undefined) defaults.push([':method', 'GET']);
   // §8.5: a plain CONNECT has only :method and :authority.
   const plainConnect = method === 'CONNECT' && !fields.some(([n]) => n === ':protocol');
   if (!scheme && !plainConnect) defaults.push([':scheme', origin.scheme]);
-  if (!authority) defaults.push([':authority', origin.authority]);
+  // §8.3.1: the authority goes in :authority, and "a client MUST NOT generate a request with a Host header
+  // field that differs from" it: a host given alone becomes the :authority, in place of the session's.
+  if (!authority && host !== undefined) {
+    defaults.push([':authority', host]);
+    fields = fields.filter(([name]) => name !== 'host');
+  } else if (!authority) defaults.push([':authority', origin.authority]);
   if (!path && !plainConnect) defaults.push([':path', '/']);
   return defaults.length === 0 ? fields : defaults.concat(fields);
 }

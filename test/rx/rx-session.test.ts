@@ -513,6 +513,22 @@ describe('header fields that may not be sent (RFC 9113 §8.2)', () => {
   });
 });
 
+describe('host and :authority (RFC 9113 §8.3.1)', () => {
+  it('a host given alone is the request\'s :authority, not sent beside the session\'s; a host that differs from :authority is refused', async () => {
+    const { client, server, close } = pair();
+    const seen: Array<[string, string]> = [];
+    server.streams$.subscribe((stream) => {
+      seen.push(...stream.fields.filter(([n]) => n === ':authority' || n === 'host'));
+      void stream.respond({ ':status': 204 });
+    });
+    await lastValueFrom(client.request({ ':path': '/', host: 'example.com' }).pipe(rxToArray()));
+    expect(seen).toEqual([[':authority', 'example.com']]);
+    const differs = await lastValueFrom(client.request({ ':path': '/', ':authority': 'a.example', host: 'b.example' })).catch((e) => e);
+    expect(differs).toMatchObject({ kind: 'user', message: expect.stringMatching(/host b.example differs from :authority a.example/) });
+    close();
+  });
+});
+
 describe('responses without content (RFC 9110 §9.3.2, §15)', () => {
   it('a HEAD request answered as a GET would be: the headers end the stream, the body is neither sent nor pulled', async () => {
     const { client, server, close } = pair();

@@ -29,13 +29,19 @@ const INFO = newHeaderListInfo();
  * sentence naming the field), or `undefined` when they may.
  */
 export function outgoingFieldsError(fields: ReadonlyArray<readonly [string, string]>, kind: BlockKind): string | undefined {
+  let authority: string | undefined;
+  let host: string | undefined;
   for (let i = 0; i < fields.length; i++) {
     const [name, value] = fields[i];
     if (HTTP1_ONLY.has(name)) return `connection-specific field ${name}`;
+    if (name === ':authority') authority = value;
+    else if (name === 'host') host = value;
     for (let j = 0; j < value.length; j++) {
       const c = value.charCodeAt(j);
       if (c > 0xff || VALUE_OK[c] === 0) return `invalid character 0x${c.toString(16)} in the value of ${name}`;
     }
   }
+  // §8.3.1: "A client MUST NOT generate a request with a Host header field that differs from the ':authority'".
+  if (kind === BlockKind.Request && authority !== undefined && host !== undefined && host !== authority) return `host ${host} differs from :authority ${authority}`;
   return checkHeaderList(fields, kind, OPTIONS, INFO);
 }

@@ -31,6 +31,7 @@ describe('outgoingFieldsError: what an endpoint MUST NOT generate (RFC 9113 §8.
     ['CONNECT without :authority', [[':method', 'CONNECT']], BlockKind.Request],
     ['two different content-lengths', [...OK, ['content-length', '1'], ['content-length', '2']], BlockKind.Response],
     ['a :method that is no token', [[':method', 'G T'], ...GET.slice(1)], BlockKind.Request],
+    ['a host that differs from :authority (§8.3.1)', [...GET, ['host', 'b.example']], BlockKind.Request],
   ])('%s', (_, fields, kind) => {
     expect(outgoingFieldsError(fields, kind)).toEqual(expect.any(String));
   });
@@ -38,6 +39,7 @@ describe('outgoingFieldsError: what an endpoint MUST NOT generate (RFC 9113 §8.
   test('what may be sent: a HTAB inside a value, obs-text, te: trailers, extended CONNECT, trailers, a 1xx', () => {
     expect(outgoingFieldsError([...OK, ['x-a', 'a\tb'], ['x-b', 'caf\xe9']], BlockKind.Response)).toBeUndefined();
     expect(outgoingFieldsError([...GET, ['te', 'trailers']], BlockKind.Request)).toBeUndefined();
+    expect(outgoingFieldsError([...GET, ['host', 'a.example']], BlockKind.Request)).toBeUndefined();
     expect(outgoingFieldsError([[':method', 'CONNECT'], [':protocol', 'websocket'], [':scheme', 'https'], [':authority', 'a'], [':path', '/chat']], BlockKind.Request)).toBeUndefined();
     expect(outgoingFieldsError([['grpc-status', '0']], BlockKind.Trailers)).toBeUndefined();
     expect(outgoingFieldsError([[':status', '103'], ['link', '</a.css>; rel=preload']], BlockKind.Response)).toBeUndefined();
