@@ -112,6 +112,12 @@ export class RxSession {
 
   /** Client: the scheme and authority requests default to. */
   readonly origin: { scheme: string; authority: string };
+  /**
+   * Client: the origins the server is authoritative for, serialized (RFC
+   * 6454): the connection's, and those its ORIGIN frames name (RFC 8336
+   * §2.3). A push for any other is refused (RFC 9113 §8.4).
+   */
+  private readonly originSet = new Set<string>();
 
   constructor(input$: Observable<Uint8Array>, options: RxSessionOptions) {
     const idle = options.idleTimeout ?? 0;
@@ -119,6 +125,7 @@ export class RxSession {
     const activity = idle > 0 ? new Subject<void>() : undefined;
     this.pipeline = new SessionPipeline(activity === undefined ? input$ : input$.pipe(tap(() => activity.next())), options);
     this.origin = options.origin ?? { scheme: 'http', authority: 'localhost' };
+    this.originSet.add(serializedOrigin(`${this.origin.scheme}://${this.origin.authority}`));
     const events$ = this.pipeline.events$;
     const c = this.pipeline.connection;
     this.settings = new BehaviorSubject<SessionSettings>(this.snapshot());
@@ -149,6 +156,7 @@ export class RxSession {
     this.routing.add(
       events$.subscribe({
         next: (e) => {
+          if (e.type === 'origin') for (const o of e.origins) this.originSet.add(serializedOrigin(o));
           if (e.type === 'remoteSettings' || e.type === 'localSettingsAcked') this.settings.next(this.snapshot());
           else if (e.type === 'goaway' || e.type === 'error') this.setState(c.closed ? 'closed' : 'closing');
         },
@@ -365,11 +373,26 @@ export class RxSession {
       first.unsubscribe();
       const stream = new IncomingStream(this, e.stream, e, prepend(e, channel));
       e.stream.context = stream;
-      if (this.incoming.observed) this.incoming.next(stream);
+      // §8.4: "A client MUST treat a PUSH_PROMISE for which the server is not authoritative as a stream
+      // error of type PROTOCOL_ERROR" — a server must not plant responses for other origins in our cache.
+      if (e.type === 'push' && !this.authoritative(e.fields)) stream.reset(ErrorCode.PROTOCOL_ERROR);
+      else if (this.incoming.observed) this.incoming.next(stream);
       // Nobody would read it, and its unread DATA would hold the connection window for good:
       // a request is refused (the client may retry it, §8.7), a push cancelled (§8.4.2).
       else stream.reset(e.type === 'push' ? ErrorCode.CANCEL : ErrorCode.REFUSED_STREAM);
     });
+  }
+
+  /** Whether the promised request `fields` is for an origin in {@link originSet}. */
+  private authoritative(fields: ReadonlyArray<readonly [string, string]>): boolean {
+    let scheme: string | undefined;
+    let authority: string | undefined;
+    for (const [name, value] of fields) {
+      if (name === ':scheme') scheme = value;
+      else if (name === ':authority') authority = value;
+    }
+    if (scheme === undefined || authority === undefined) return false;
+    return this.originSet.has(serializedOrigin(`${scheme}://${authority}`));
   }
 
   private snapshot(): SessionSettings {
@@ -400,6 +423,15 @@ function prepend<T>(first: T, source: Observable<T>): Observable<T> {
     if (!subscriber.closed) return source.subscribe(subscriber);
     return undefined;
   });
+}
+
+/** `text` as a serialized origin (RFC 6454: case and default ports normalized), or itself if it is not a URL. */
+function serializedOrigin(text: string): string {
+  try {
+    return new URL(text).origin;
+  } catch {
+    return text;
+  }
 }
 
 /** The serialized origin of `target` (RFC 6454), or a TypeError naming the frame it was for. */

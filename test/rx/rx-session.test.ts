@@ -513,6 +513,33 @@ describe('header fields that may not be sent (RFC 9113 §8.2)', () => {
   });
 });
 
+describe('pushes for origins the server is not authoritative for (RFC 9113 §8.4)', () => {
+  it('are reset with PROTOCOL_ERROR and never reach streams$; an origin the server named in an ORIGIN frame (RFC 8336) is accepted', async () => {
+    const { client, server, close } = pair();
+    const pushed: string[] = [];
+    client.streams$.subscribe((p) => {
+      pushed.push(`${p.headers[':authority'] as string}${p.path!}`);
+      void toArray(p.body);
+    });
+    const closes: Array<Promise<unknown>> = [];
+    server.streams$.subscribe((stream) => {
+      for (const authority of ['evil.example', 'test', 'cdn.example']) {
+        const p = stream.push({ ':path': `/${stream.path!.slice(1)}`, ':authority': authority });
+        closes.push(p.respond({ ':status': 200 }, 'x'));
+      }
+      void stream.respond({ ':status': 204 });
+    });
+    await lastValueFrom(client.request({ ':path': '/one' }).pipe(rxToArray()));
+    server.sendOrigin('http://cdn.example');
+    await firstValueFrom(client.origin$);
+    await lastValueFrom(client.request({ ':path': '/two' }).pipe(rxToArray()));
+    await Promise.all(closes);
+    await firstValueFrom(client.ping());
+    expect(pushed.sort()).toEqual(['cdn.example/two', 'test/one', 'test/two']);
+    close();
+  });
+});
+
 describe('host and :authority (RFC 9113 §8.3.1)', () => {
   it('a host given alone is the request\'s :authority, not sent beside the session\'s; a host that differs from :authority is refused', async () => {
     const { client, server, close } = pair();
