@@ -125,8 +125,9 @@ export interface ConnectionLimits {
    */
   settingsTimeout: number;
   /**
-   * Server: time from creation to the complete client preface; client: time to
-   * the server's first SETTINGS. Then GOAWAY (PROTOCOL_ERROR). Default 10 s,
+   * Server: time from creation to the complete client preface, then GOAWAY
+   * PROTOCOL_ERROR; client: time to the server's first SETTINGS, then GOAWAY
+   * SETTINGS_TIMEOUT. Default 10 s,
    * Go's `prefaceTimeout` and Node's `unknownProtocolTimeout` (SECURITY #18).
    */
   prefaceTimeout: number;
