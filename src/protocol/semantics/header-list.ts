@@ -46,7 +46,14 @@ const CONNECTION_SPECIFIC: ReadonlySet<string> = new Set([
   'upgrade',
 ]);
 
-const REQUEST_PSEUDO: ReadonlySet<string> = new Set([':method', ':scheme', ':authority', ':path', ':protocol']);
+/** The request pseudo-headers, each with the {@link HeaderListInfo} field it fills (no string made per field). */
+const REQUEST_PSEUDO: ReadonlyMap<string, 'method' | 'scheme' | 'authority' | 'path' | 'protocol'> = new Map([
+  [':method', 'method'],
+  [':scheme', 'scheme'],
+  [':authority', 'authority'],
+  [':path', 'path'],
+  [':protocol', 'protocol'],
+]);
 
 /**
  * Checks a received field block against RFC 9113 §8.1-§8.3 (and RFC 8441 §4
@@ -105,8 +112,8 @@ function takeRequestPseudo(
   options: HeaderListCheckOptions,
   info: HeaderListInfo,
 ): string | undefined {
-  if (!REQUEST_PSEUDO.has(name)) return `pseudo-header ${name} not allowed in a request`;
-  const key = name.slice(1) as 'method' | 'scheme' | 'authority' | 'path' | 'protocol';
+  const key = REQUEST_PSEUDO.get(name);
+  if (key === undefined) return `pseudo-header ${name} not allowed in a request`;
   if (info[key] !== undefined) return `duplicate ${name}`;
   if (key === 'protocol' && !options.connectProtocolEnabled) return ':protocol without SETTINGS_ENABLE_CONNECT_PROTOCOL';
   info[key] = value;

@@ -36,6 +36,8 @@ export function outgoingFieldsError(fields: ReadonlyArray<readonly [string, stri
     if (HTTP1_ONLY.has(name)) return `connection-specific field ${name}`;
     if (name === ':authority') authority = value;
     else if (name === 'host') host = value;
+    // Pseudo-header values are held to their own grammars below (pseudo-values.ts), stricter than this.
+    if (name.charCodeAt(0) === 0x3a && name !== ':protocol') continue;
     for (let j = 0; j < value.length; j++) {
       const c = value.charCodeAt(j);
       if (c > 0xff || VALUE_OK[c] === 0) return `invalid character 0x${c.toString(16)} in the value of ${name}`;
