@@ -210,16 +210,10 @@ export class DirectoryHandler {
 
   /** Serves the regular file at `fsPath` (a real path found under the root), typed by `name` (see `mime.ts`). */
   private async file(ex: Exchange, fsPath: Buffer, name: string): Promise<void> {
-    let handle: FileHandle;
-    try {
-      handle = await this.open(fsPath);
-    } catch (e) {
-      return this.error(ex, statusOf(e));
-    }
+    const handle = await this.openConfined(ex, fsPath);
+    if (handle === undefined) return;
     const file = { handle, owned: true }; // closed here unless the body's reader took it over
     try {
-      // The path was checked before open(): a directory on it may have become a link out of the root since.
-      if (!(await openedWithin(handle, fsPath, await this.rootOctets()))) return this.error(ex, 404);
       const stat = await handle.stat();
       const size = stat.size;
       const etag = `"${size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
@@ -253,23 +247,43 @@ export class DirectoryHandler {
   }
 
   /**
-   * Lists the directory at `dir` (a real path found under the root). As for
-   * a file, the directory is opened and the descriptor checked (see
-   * `openedWithin`), then read through it where the system names it (see
-   * `descriptorPath`): a directory on the way swapped for a link out of the
-   * root after the check cannot make us list another directory's names,
-   * sizes and dates.
+   * Opens `real`, a real path found under the root, and checks that the
+   * descriptor is still under it: the path was checked before `open()`, and
+   * a directory on it may have become a link out of the root since (see
+   * `openedWithin`). Otherwise answers the error (404 for a swap) and
+   * returns `undefined`, the descriptor closed.
    */
-  private async listing(ex: Exchange, dir: Buffer, urlPath: string): Promise<void> {
+  private async openConfined(ex: Exchange, real: Buffer): Promise<FileHandle | undefined> {
     let handle: FileHandle;
     try {
-      handle = await this.open(dir);
+      handle = await this.open(real);
     } catch (e) {
-      return this.error(ex, statusOf(e));
+      await this.error(ex, statusOf(e));
+      return undefined;
     }
+    let within = false;
+    try {
+      within = await openedWithin(handle, real, await this.rootOctets());
+    } finally {
+      if (!within) await handle.close().catch(() => undefined);
+    }
+    if (within) return handle;
+    await this.error(ex, 404);
+    return undefined;
+  }
+
+  /**
+   * Lists the directory at `dir` (a real path found under the root), opened
+   * and checked as a file is (see `openConfined`), then read through its
+   * descriptor where the system names one (see `descriptorPath`): a
+   * directory on the way swapped for a link out of the root after the check
+   * cannot make us list another directory's names, sizes and dates.
+   */
+  private async listing(ex: Exchange, dir: Buffer, urlPath: string): Promise<void> {
+    const handle = await this.openConfined(ex, dir);
+    if (handle === undefined) return;
     let entries: DirEntry[];
     try {
-      if (!(await openedWithin(handle, dir, await this.rootOctets()))) return this.error(ex, 404);
       const where = (await descriptorPath(handle)) ?? dir;
       entries = await listEntries(where);
     } catch (e) {
@@ -280,7 +294,6 @@ export class DirectoryHandler {
     const html = renderDirectoryIndex(urlPath, entries);
     return this.send(ex, 200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html), 'cache-control': 'no-cache' }, html);
   }
-
 
   private error(ex: Exchange, status: number, extra: Record<string, string> = {}): Promise<void> {
     const text = `${status} ${REASONS[status] ?? ''}\n`;
