@@ -425,13 +425,20 @@ function prepend<T>(first: T, source: Observable<T>): Observable<T> {
   });
 }
 
-/** `text` as a serialized origin (RFC 6454: case and default ports normalized), or itself if it is not a URL. */
+/**
+ * `text` as a serialized origin (RFC 6454: case and default ports
+ * normalized); itself, lowercased, when it is no URL or its scheme has no
+ * serialization (WHATWG gives those all the one origin `null`, which would
+ * make any two of them alike).
+ */
 function serializedOrigin(text: string): string {
+  let origin = 'null';
   try {
-    return new URL(text).origin;
+    origin = new URL(text).origin;
   } catch {
-    return text;
+    // not a URL
   }
+  return origin === 'null' ? text.toLowerCase() : origin;
 }
 
 /** The serialized origin of `target` (RFC 6454), or a TypeError naming the frame it was for. */
