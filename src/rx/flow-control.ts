@@ -69,6 +69,9 @@ export function flowControlledBody(events$: Observable<StreamEvent>, credit: Bod
 }
 
 function closedError(event: Extract<StreamEvent, { type: 'streamClosed' }>): H2Error {
+  // As for a response (rx-stream's closeError): a failed connection's own error says why.
+  const failure = event.stream.error;
+  if (failure?.scope === 'connection' && !event.stream.retryable) return failure;
   return new H2Error(`stream closed before the end of its body (${errorCodeName(event.code)})`, {
     kind: 'reset',
     code: event.code,

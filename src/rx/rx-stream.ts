@@ -187,8 +187,10 @@ class StreamSink implements BodySink {
 }
 
 function closeError(stream: CoreStream, close: StreamClose): H2Error {
-  // The transport failed under a stream that had left: that error (kind `io`, the socket's as cause) says why.
-  if (stream.error?.kind === 'io' && !stream.retryable) return stream.error;
+  // The connection failed under a stream that had left — a protocol error or a limit we answered with
+  // GOAWAY, or the transport (kind `io`, the socket's error as cause): that error, scope `connection`,
+  // says why, rather than a stream reset that never was.
+  if (stream.error?.scope === 'connection' && !stream.retryable) return stream.error;
   return new H2Error(`stream ${stream.id} closed: ${errorCodeName(close.code)}${stream.retryable ? ' (safe to retry)' : ''}`, {
     kind: 'reset',
     code: close.code,

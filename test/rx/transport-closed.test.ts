@@ -9,10 +9,11 @@
  */
 import { once } from 'node:events';
 import * as net from 'node:net';
-import { lastValueFrom } from 'rxjs';
+import { lastValueFrom, Subject } from 'rxjs';
 import { ErrorCode } from '../../src/protocol/error-code';
 import { CLIENT_PREFACE, encodeFrame, FrameType, type Frame } from '../../src/protocol/frames';
 import { H2Error } from '../../src/protocol/h2-error';
+import { RxSession } from '../../src/rx/rx-session';
 import { HpackEncoder } from '../../src/protocol/hpack';
 import { SettingId } from '../../src/protocol/settings';
 import type { IncomingStream } from '../../src/rx/rx-stream';
@@ -167,5 +168,22 @@ describe('the transport closing under a response in progress', () => {
       session.close();
       await new Promise<void>((resolve) => raw.close(() => resolve()));
     }
+  });
+});
+
+describe('a request in flight when the connection fails on a protocol error', () => {
+  it('fails with the connection\'s own error (scope connection, what the peer did), not a stream reset that never was', async () => {
+    const input = new Subject<Uint8Array>();
+    const client = new RxSession(input, { role: 'client', origin: { scheme: 'http', authority: 'test' } });
+    const writing = client.writes$.subscribe();
+    const outcome = lastValueFrom(client.request({ ':path': '/' })).catch((e) => e);
+    // The server's SETTINGS, then DATA on stream 2, which it never opened: a connection PROTOCOL_ERROR (§5.1 idle).
+    input.next(encodeFrame({ type: FrameType.SETTINGS, streamId: 0, ack: false, settings: [] }));
+    input.next(encodeFrame({ type: FrameType.DATA, streamId: 2, data: new Uint8Array(1), endStream: false }));
+    const error = await outcome;
+    expect(error).toBeInstanceOf(H2Error);
+    expect(error).toMatchObject({ scope: 'connection', code: ErrorCode.PROTOCOL_ERROR, initiator: 'local', retryable: false });
+    expect(error.message).toMatch(/stream 2/);
+    writing.unsubscribe();
   });
 });
