@@ -75,6 +75,11 @@ export function makeFixture(): Fixture {
   fs.mkdirSync(path.join(root, 'empty'));
   fs.mkdirSync(outside);
   fs.writeFileSync(path.join(root, 'hello.txt'), 'hello world\n');
+  // A modification time well in the past: the validator tests compare Last-Modified (min(mtime, now),
+  // RFC 9110 §8.8.2.1) with mtime to the second, which a file timestamp a hair ahead of Date.now()
+  // across a second boundary (the file system's clock is not the process's) would make differ.
+  const past = new Date('2020-02-02T02:02:02Z');
+  fs.utimesSync(path.join(root, 'hello.txt'), past, past);
   fs.writeFileSync(path.join(root, 'data.json'), '{"a":1}\n');
   fs.writeFileSync(path.join(root, 'zero.txt'), '');
   fs.writeFileSync(path.join(root, '<weird>&.txt'), 'weird');
