@@ -2,6 +2,7 @@ import type { Observable } from 'rxjs';
 import { errorCodeName } from '../protocol/error-code';
 import { H2Error } from '../protocol/h2-error';
 import { BodyIterable } from './body-iterable';
+import { connectionFailure } from './connection-failure';
 import type { StreamEvent } from './session-events';
 
 /** What {@link flowControlledBody} needs from the session. */
@@ -69,9 +70,8 @@ export function flowControlledBody(events$: Observable<StreamEvent>, credit: Bod
 }
 
 function closedError(event: Extract<StreamEvent, { type: 'streamClosed' }>): H2Error {
-  // As for a response (rx-stream's closeError): a failed connection's own error says why.
-  const failure = event.stream.error;
-  if (failure?.scope === 'connection' && !event.stream.retryable) return failure;
+  const failure = connectionFailure(event.stream);
+  if (failure !== undefined) return failure;
   return new H2Error(`stream closed before the end of its body (${errorCodeName(event.code)})`, {
     kind: 'reset',
     code: event.code,

@@ -1,6 +1,7 @@
 import { asyncScheduler, BehaviorSubject, map, Observable, Subject, Subscription, tap } from 'rxjs';
 import type { CoreStream } from '../protocol/connection';
 import { ErrorCode } from '../protocol/error-code';
+import { fieldValue } from '../protocol/semantics/field-value';
 import type { H2Error } from '../protocol/h2-error';
 import { demultiplex, type StreamChannel } from './demultiplex';
 import { toFields, type IncomingHeaders, type OutgoingHeaders } from './headers';
@@ -385,12 +386,8 @@ export class RxSession {
 
   /** Whether the promised request `fields` is for an origin in {@link originSet}. */
   private authoritative(fields: ReadonlyArray<readonly [string, string]>): boolean {
-    let scheme: string | undefined;
-    let authority: string | undefined;
-    for (const [name, value] of fields) {
-      if (name === ':scheme') scheme = value;
-      else if (name === ':authority') authority = value;
-    }
+    const scheme = fieldValue(fields, ':scheme');
+    const authority = fieldValue(fields, ':authority');
     if (scheme === undefined || authority === undefined) return false;
     return this.originSet.has(serializedOrigin(`${scheme}://${authority}`));
   }

@@ -2,7 +2,9 @@ import type { Observable, Observer, Subscription } from 'rxjs';
 import type { CoreStream } from '../protocol/connection';
 import { ErrorCode, errorCodeName } from '../protocol/error-code';
 import { H2Error } from '../protocol/h2-error';
+import { fieldValue } from '../protocol/semantics/field-value';
 import { BodyIterable } from './body-iterable';
+import { connectionFailure } from './connection-failure';
 import type { StreamChannel } from './demultiplex';
 import { flowControlledBody } from './flow-control';
 import { toFields, toHeaders, type IncomingHeaders, type OutgoingHeaders } from './headers';
@@ -73,13 +75,8 @@ function unanswerable(core: CoreStream): boolean {
  */
 function withoutContent(core: CoreStream, fields: ReadonlyArray<readonly [string, string]>): boolean {
   if (core.headRequest) return true;
-  for (let i = 0; i < fields.length; i++) {
-    if (fields[i][0] === ':status') {
-      const status = fields[i][1];
-      return status === '204' || status === '205' || status === '304';
-    }
-  }
-  return false;
+  const status = fieldValue(fields, ':status');
+  return status === '204' || status === '205' || status === '304';
 }
 
 /**
@@ -187,10 +184,8 @@ class StreamSink implements BodySink {
 }
 
 function closeError(stream: CoreStream, close: StreamClose): H2Error {
-  // The connection failed under a stream that had left — a protocol error or a limit we answered with
-  // GOAWAY, or the transport (kind `io`, the socket's error as cause): that error, scope `connection`,
-  // says why, rather than a stream reset that never was.
-  if (stream.error?.scope === 'connection' && !stream.retryable) return stream.error;
+  const failure = connectionFailure(stream);
+  if (failure !== undefined) return failure;
   return new H2Error(`stream ${stream.id} closed: ${errorCodeName(close.code)}${stream.retryable ? ' (safe to retry)' : ''}`, {
     kind: 'reset',
     code: close.code,

@@ -9,6 +9,7 @@ import { ErrorCode } from '../error-code';
 import { FrameType } from '../frames/frame-type';
 import { splitPushPromiseBlock } from '../frames/header-block';
 import type { PrioritySpec } from '../frames/priority';
+import { fieldValue } from '../semantics/field-value';
 import { BlockKind } from '../semantics/header-list';
 import { outgoingFieldsError } from '../semantics/outgoing-fields';
 import { isClosed, Outcome, StreamInput, StreamState, transition, transitionError, type Transition } from '../streams/stream-state';
@@ -23,18 +24,8 @@ const S = StreamState;
 const I = StreamInput;
 
 function statusOf(fields: ReadonlyArray<readonly [string, string]>): number {
-  for (let i = 0; i < fields.length; i++) {
-    if (fields[i]![0] === ':status') {
-      const v = fields[i]![1];
-      return /^[0-9]{3}$/.test(v) ? +v : NaN;
-    }
-  }
-  return NaN;
-}
-
-function fieldValue(fields: ReadonlyArray<readonly [string, string]>, name: string): string | undefined {
-  for (let i = 0; i < fields.length; i++) if (fields[i]![0] === name) return fields[i]![1];
-  return undefined;
+  const v = fieldValue(fields, ':status');
+  return v !== undefined && /^[0-9]{3}$/.test(v) ? +v : NaN;
 }
 
 /** A user error unless `fields` may be sent as a block of `kind` (see `outgoingFieldsError`). */

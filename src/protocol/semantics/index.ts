@@ -4,5 +4,6 @@
  * @packageDocumentation
  */
 export * from './field-validity';
+export * from './field-value';
 export * from './header-list';
 export * from './outgoing-fields';

@@ -21,7 +21,7 @@ const HTTP1_ONLY: ReadonlySet<string> = new Set(['http2-settings']);
 /** Pseudo-headers are checked by what they announce; `:protocol` only needs the peer's setting, checked by the core. */
 const OPTIONS: HeaderListCheckOptions = { connectProtocolEnabled: true };
 
-/** Reused: the pseudo-headers read by the check are not needed here. */
+/** Reused across calls (the core is synchronous): the pseudo-headers the check reads, `:authority` among them. */
 const INFO = newHeaderListInfo();
 
 /**
@@ -29,13 +29,11 @@ const INFO = newHeaderListInfo();
  * sentence naming the field), or `undefined` when they may.
  */
 export function outgoingFieldsError(fields: ReadonlyArray<readonly [string, string]>, kind: BlockKind): string | undefined {
-  let authority: string | undefined;
   let host: string | undefined;
   for (let i = 0; i < fields.length; i++) {
     const [name, value] = fields[i];
     if (HTTP1_ONLY.has(name)) return `connection-specific field ${name}`;
-    if (name === ':authority') authority = value;
-    else if (name === 'host') host = value;
+    if (name === 'host') host = value;
     // Pseudo-header values are held to their own grammars below (pseudo-values.ts), stricter than this.
     if (name.charCodeAt(0) === 0x3a && name !== ':protocol') continue;
     for (let j = 0; j < value.length; j++) {
@@ -43,7 +41,10 @@ export function outgoingFieldsError(fields: ReadonlyArray<readonly [string, stri
       if (c > 0xff || VALUE_OK[c] === 0) return `invalid character 0x${c.toString(16)} in the value of ${name}`;
     }
   }
+  const why = checkHeaderList(fields, kind, OPTIONS, INFO);
+  if (why !== undefined) return why;
   // §8.3.1: "A client MUST NOT generate a request with a Host header field that differs from the ':authority'".
+  const authority = INFO.authority;
   if (kind === BlockKind.Request && authority !== undefined && host !== undefined && host !== authority) return `host ${host} differs from :authority ${authority}`;
-  return checkHeaderList(fields, kind, OPTIONS, INFO);
+  return undefined;
 }
