@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { filter, firstValueFrom, timeout as rxTimeout, catchError, of } from 'rxjs';
+import { CONNECTION_SPECIFIC } from '../protocol/semantics/header-list';
 import { connect } from '../rx/connect';
 import type { RxSession } from '../rx/rx-session';
 import type { StreamedResponse } from '../rx/rx-stream';
@@ -78,14 +79,6 @@ export function parseHeader(text: string): [string, string] {
 }
 
 /**
- * Connection-specific header fields, which an HTTP/2 request must not carry
- * (RFC 9113 §8.2.2): a peer treats the request as malformed and resets it
- * (PROTOCOL_ERROR), so `-H` refuses them up front with a clear message.
- * `te` is allowed with the value `trailers` only.
- */
-export const CONNECTION_SPECIFIC_FIELDS: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
-
-/**
  * Reads the arguments of `get` (after the command name).
  * @throws UsageError
  */
@@ -114,7 +107,8 @@ export function parseGetArgs(argv: readonly string[]): GetRequest | 'help' {
   const regular: Array<[string, string]> = [];
   for (const text of listOption(args, 'header')) {
     const [name, value] = parseHeader(text);
-    if (CONNECTION_SPECIFIC_FIELDS.has(name)) throw new UsageError(`get: -H '${name}': a connection-specific header field, not allowed in HTTP/2 (RFC 9113 §8.2.2)`, 'get');
+    // A peer would reset such a request as malformed (PROTOCOL_ERROR): refused up front, with a clear message.
+    if (CONNECTION_SPECIFIC.has(name)) throw new UsageError(`get: -H '${name}': a connection-specific header field, not allowed in HTTP/2 (RFC 9113 §8.2.2)`, 'get');
     if (name === 'te' && value.toLowerCase() !== 'trailers') throw new UsageError(`get: -H 'te: ${value}': in HTTP/2, te may only be 'trailers' (RFC 9113 §8.2.2)`, 'get');
     if (name === 'host') pseudo.set(':authority', value);
     else if (name.startsWith(':')) pseudo.set(name, value);

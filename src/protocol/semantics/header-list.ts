@@ -38,7 +38,7 @@ export interface HeaderListCheckOptions {
  * Connection-specific fields (§8.2.2): an endpoint MUST treat a message
  * containing them as malformed. `te` is handled apart (only "trailers").
  */
-const CONNECTION_SPECIFIC: ReadonlySet<string> = new Set([
+export const CONNECTION_SPECIFIC: ReadonlySet<string> = new Set([
   'connection',
   'proxy-connection',
   'keep-alive',
